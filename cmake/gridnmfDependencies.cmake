@@ -1,0 +1,35 @@
+# Finds gridnmf's external dependencies and gives each one a target.
+# Included by the build and by the installed package config, so a consumer of
+# gridnmf::core resolves the same libraries the library was built against.
+include(CMakeFindDependencyMacro)
+
+find_dependency(MPI COMPONENTS C CXX)
+
+set(HDF5_PREFER_PARALLEL TRUE)
+find_dependency(HDF5 COMPONENTS C)
+if(NOT HDF5_IS_PARALLEL)
+  message(FATAL_ERROR
+    "gridnmf needs a parallel (MPI) build of HDF5, but found a serial one "
+    "(${HDF5_C_LIBRARIES}). On Debian install libhdf5-openmpi-dev.")
+endif()
+
+find_dependency(OpenBLAS CONFIG)
+if(NOT TARGET gridnmf_deps::openblas)
+  add_library(gridnmf_deps::openblas INTERFACE IMPORTED)
+  set_target_properties(gridnmf_deps::openblas PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${OpenBLAS_INCLUDE_DIRS}"
+    INTERFACE_LINK_LIBRARIES "${OpenBLAS_LIBRARIES}")
+endif()
+
+find_dependency(PkgConfig)
+pkg_check_modules(SCALAPACK REQUIRED IMPORTED_TARGET GLOBAL scalapack-openmpi)
+
+find_dependency(Boost 1.74 COMPONENTS program_options)
+
+if(NOT TARGET gridnmf_deps::hdf5)
+  add_library(gridnmf_deps::hdf5 INTERFACE IMPORTED)
+  set_target_properties(gridnmf_deps::hdf5 PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${HDF5_C_INCLUDE_DIRS}"
+    INTERFACE_LINK_LIBRARIES "${HDF5_C_LIBRARIES}"
+    INTERFACE_COMPILE_DEFINITIONS "${HDF5_C_DEFINITIONS}")
+endif()

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+
+namespace gridnmf {
+
+// The local update rule plugged into the alternating driver.
+enum class Algorithm { kMu };
+
+// "mu"; the spelling used by the CLI, logs and output attributes.
+std::string to_string(Algorithm algorithm);
+// Throws UsageError naming the text and the accepted values.
+Algorithm algorithm_from_string(const std::string& text);
+
+}  // namespace gridnmf

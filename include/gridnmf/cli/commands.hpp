@@ -1,0 +1,19 @@
+#pragma once
+
+#include "gridnmf/config/factorize_options.hpp"
+#include "gridnmf/config/generate_options.hpp"
+
+namespace gridnmf::cli {
+
+// `gridnmf generate`: writes a synthetic V = W_true H_true (+ noise) with its
+// true factors. Collective over MPI_COMM_WORLD.
+void run_generate(const GenerateOptions& options);
+
+// `gridnmf factorize`: reads V, factorizes it, writes the result.
+// Collective over MPI_COMM_WORLD.
+void run_factorize(const FactorizeOptions& options);
+
+// Dispatches argv to a subcommand; returns the process exit code.
+int run_command_line(int argc, char** argv);
+
+}  // namespace gridnmf::cli

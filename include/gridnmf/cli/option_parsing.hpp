@@ -1,0 +1,21 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gridnmf/config/factorize_options.hpp"
+#include "gridnmf/config/generate_options.hpp"
+
+namespace gridnmf::cli {
+
+// Parses the arguments after "factorize" (and the --config file they name;
+// the command line wins over the file). Returns nullopt after printing help
+// when --help was given; `print` says whether this rank prints. Throws
+// UsageError with one line on a bad option, the same on every rank.
+std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& args, bool print);
+
+// The same for "generate".
+std::optional<GenerateOptions> parse_generate(const std::vector<std::string>& args, bool print);
+
+}  // namespace gridnmf::cli

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "gridnmf/algorithms/algorithm.hpp"
+#include "gridnmf/config/precision.hpp"
+#include "gridnmf/grid/grid_shape.hpp"
+
+namespace gridnmf {
+
+// Everything `gridnmf factorize` needs, with its defaults.
+struct FactorizeOptions {
+  std::string input;
+  std::string dataset = "V";
+  std::int64_t rank = 0;  // k
+  Algorithm algorithm = Algorithm::kMu;
+  std::optional<GridShape> grid;  // chosen from m, n and the rank count when absent
+  int max_iterations = 200;
+  double tolerance = 1e-4;
+  std::uint64_t seed = 1;
+  std::string init = "random";  // "random" or "file:PATH"
+  Precision precision = Precision::kFloat64;
+  std::string output;
+  bool quiet = false;
+  int print_every = 1;  // progress line every N iterations
+
+  // Checks what can be checked without the data; throws UsageError naming the
+  // option. Replicated: every rank reaches the same verdict.
+  void validate() const;
+
+  // The path after "file:" when init names a file, or "" for random.
+  std::string init_file() const;
+
+  // "key = value" lines in INI syntax, stored in the output file.
+  std::string to_text() const;
+};
+
+}  // namespace gridnmf

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstdint>
+
+namespace gridnmf {
+
+// Counter-based random numbers: a pure function of (seed, stream, index), so a
+// value depends on the global position of an entry and never on which rank
+// computes it or in what order. Streams keep the different matrices apart.
+enum class RandomStream : std::uint64_t {
+  kInitialW = 1,
+  kInitialH = 2,
+  kTrueW = 3,
+  kTrueH = 4,
+  kNoise = 5,
+};
+
+// 64 well-mixed bits (SplitMix64 finaliser applied to a keyed counter).
+std::uint64_t random_bits(std::uint64_t seed, RandomStream stream, std::uint64_t index);
+
+// Uniform in the open interval (0, 1): never exactly 0, so MU can move every entry.
+double random_uniform(std::uint64_t seed, RandomStream stream, std::uint64_t index);
+
+// Standard normal (Box-Muller on two uniforms drawn at 2*index and 2*index+1).
+double random_normal(std::uint64_t seed, RandomStream stream, std::uint64_t index);
+
+}  // namespace gridnmf

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+
+#include "gridnmf/algorithms/alternating_driver.hpp"
+#include "gridnmf/grid/process_grid.hpp"
+#include "gridnmf/matrix/distribution.hpp"
+
+namespace gridnmf::io {
+
+// What the output file records about a run besides W, H and the history.
+struct RunDescription {
+  std::string algorithm;
+  std::string precision;
+  std::int64_t seed = 0;
+  std::string input;
+  std::string dataset;
+  std::string options;  // the full option set, one "key = value" per line
+  double elapsed_seconds = 0.0;
+};
+
+// Writes /W (m x k), /H (k x n), the root attributes and /history/ to `path`
+// through a temporary file renamed into place when complete (DESIGN.md 4).
+// Collective over grid.all().
+template <typename T>
+void write_result(const ProcessGrid& grid, const Distribution& dist, const std::string& path,
+                  const RunDescription& run, const Factorization<T>& result);
+
+}  // namespace gridnmf::io

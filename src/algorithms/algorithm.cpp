@@ -1,0 +1,19 @@
+#include "gridnmf/algorithms/algorithm.hpp"
+
+#include "gridnmf/error.hpp"
+
+namespace gridnmf {
+
+std::string to_string(Algorithm algorithm) {
+  switch (algorithm) {
+    case Algorithm::kMu: return "mu";
+  }
+  return "unknown";
+}
+
+Algorithm algorithm_from_string(const std::string& text) {
+  if (text == "mu") return Algorithm::kMu;
+  throw UsageError("unknown --algorithm '" + text + "' (supported: mu)");
+}
+
+}  // namespace gridnmf

@@ -1,0 +1,128 @@
+#include "gridnmf/cli/option_parsing.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <fstream>
+#include <iostream>
+
+#include "gridnmf/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace gridnmf::cli {
+
+namespace {
+
+// Parses the command line, then the --config file if any; values already set
+// on the command line are kept, so the command line wins.
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& all,
+                        const po::options_description& from_file) {
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(args).options(all).run(), values);
+    if (values.count("config")) {
+      const std::string path = values["config"].as<std::string>();
+      std::ifstream stream(path);
+      if (!stream) throw UsageError("cannot read --config file '" + path + "'");
+      try {
+        po::store(po::parse_config_file(stream, from_file), values);
+      } catch (const po::error& e) {
+        throw UsageError("in --config file '" + path + "': " + e.what());
+      }
+    }
+    po::notify(values);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return values;
+}
+
+std::int64_t non_negative_seed(std::int64_t seed) {
+  if (seed < 0) throw UsageError("--seed must be >= 0, got " + std::to_string(seed));
+  return seed;
+}
+
+}  // namespace
+
+std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& args, bool print) {
+  FactorizeOptions options;
+  std::string algorithm = to_string(options.algorithm);
+  std::string grid;
+  std::string precision = to_string(options.precision);
+  std::int64_t seed = static_cast<std::int64_t>(options.seed);
+
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  problem.add_options()
+      ("input", po::value(&options.input), "HDF5 file holding V (rows = features, columns = samples)")
+      ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V in --input")
+      ("rank", po::value(&options.rank), "factorization rank k (1 <= k <= min(m, n))")
+      ("algorithm", po::value(&algorithm)->default_value(algorithm), "update rule: mu")
+      ("grid", po::value(&grid), "process grid PRxPC (default: the one moving fewest words)")
+      ("max-iter", po::value(&options.max_iterations)->default_value(options.max_iterations), "maximum number of iterations")
+      ("tol", po::value(&options.tolerance)->default_value(options.tolerance), "stop when the relative error improves by less than this fraction; 0 disables")
+      ("seed", po::value(&seed)->default_value(seed), "seed of the random initialisation")
+      ("init", po::value(&options.init)->default_value(options.init), "random, or file:PATH (HDF5 with /W and /H)")
+      ("precision", po::value(&precision)->default_value(precision), "float64 or float32")
+      ("output", po::value(&options.output), "HDF5 file to write W, H and the run record to")
+      ("print-every", po::value(&options.print_every)->default_value(options.print_every), "progress line every N iterations (0: none)")
+      ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
+  po::options_description command_only("General");
+  command_only.add_options()
+      ("config", po::value<std::string>(), "INI file of options; the command line wins")
+      ("help,h", "show this help");
+  po::options_description all;
+  all.add(problem).add(command_only);
+
+  const po::variables_map values = parse(args, all, problem);
+  if (values.count("help")) {
+    if (print) {
+      std::cout << "Usage: gridnmf factorize --input FILE --rank K --output FILE [options]\n\n"
+                << all << "\n";
+    }
+    return std::nullopt;
+  }
+  options.algorithm = algorithm_from_string(algorithm);
+  options.precision = precision_from_string(precision);
+  options.seed = static_cast<std::uint64_t>(non_negative_seed(seed));
+  if (!grid.empty()) options.grid = parse_grid_shape(grid);
+  options.validate();
+  return options;
+}
+
+std::optional<GenerateOptions> parse_generate(const std::vector<std::string>& args, bool print) {
+  GenerateOptions options;
+  std::string precision = to_string(options.precision);
+  std::int64_t seed = static_cast<std::int64_t>(options.seed);
+
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  problem.add_options()
+      ("rows", po::value(&options.rows), "rows M of V (features)")
+      ("cols", po::value(&options.cols), "columns N of V (samples)")
+      ("rank", po::value(&options.rank), "inner dimension K of the true factors")
+      ("noise", po::value(&options.noise)->default_value(options.noise), "standard deviation of Gaussian noise added to W H (then clipped at 0)")
+      ("seed", po::value(&seed)->default_value(seed), "seed of the true factors and noise")
+      ("precision", po::value(&precision)->default_value(precision), "float64 or float32")
+      ("output", po::value(&options.output), "HDF5 file to write V, W_true and H_true to")
+      ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V");
+  po::options_description command_only("General");
+  command_only.add_options()
+      ("config", po::value<std::string>(), "INI file of options; the command line wins")
+      ("help,h", "show this help");
+  po::options_description all;
+  all.add(problem).add(command_only);
+
+  const po::variables_map values = parse(args, all, problem);
+  if (values.count("help")) {
+    if (print) {
+      std::cout << "Usage: gridnmf generate --rows M --cols N --rank K --output FILE [options]\n\n"
+                << all << "\n";
+    }
+    return std::nullopt;
+  }
+  options.precision = precision_from_string(precision);
+  options.seed = static_cast<std::uint64_t>(non_negative_seed(seed));
+  options.validate();
+  return options;
+}
+
+}  // namespace gridnmf::cli

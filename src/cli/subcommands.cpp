@@ -1,0 +1,61 @@
+#include <mpi.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "gridnmf/cli/commands.hpp"
+#include "gridnmf/cli/option_parsing.hpp"
+#include "gridnmf/error.hpp"
+#include "gridnmf/version.hpp"
+
+namespace gridnmf::cli {
+
+namespace {
+
+const char* kUsage =
+    "gridnmf: distributed non-negative matrix factorization V ~= W H on a 2D process grid\n"
+    "\n"
+    "Usage: mpiexec -n P gridnmf <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  generate    write a synthetic V = W_true H_true (+ noise) to an HDF5 file\n"
+    "  factorize   factorize the matrix in an HDF5 file and write W, H and the run record\n"
+    "\n"
+    "General options:\n"
+    "  -h, --help     show this help (gridnmf <command> --help for a command's options)\n"
+    "  --version      print the version\n"
+    "\n"
+    "Exit codes: 0 success, 1 runtime error (bad input, I/O), 2 usage error,\n"
+    "            3 internal error (all ranks aborted).\n";
+
+}  // namespace
+
+int run_command_line(int argc, char** argv) {
+  int world_rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
+  const bool print = world_rank == 0;
+  if (argc < 2) throw UsageError("no command given; run 'gridnmf --help'");
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+
+  if (command == "--help" || command == "-h" || command == "help") {
+    if (print) std::cout << kUsage;
+    return 0;
+  }
+  if (command == "--version") {
+    if (print) std::cout << "gridnmf " << kVersion << "\n";
+    return 0;
+  }
+  if (command == "generate") {
+    if (const auto options = parse_generate(args, print)) run_generate(*options);
+    return 0;
+  }
+  if (command == "factorize") {
+    if (const auto options = parse_factorize(args, print)) run_factorize(*options);
+    return 0;
+  }
+  throw UsageError("unknown command '" + command + "'; run 'gridnmf --help'");
+}
+
+}  // namespace gridnmf::cli

@@ -1,0 +1,66 @@
+#include "gridnmf/config/factorize_options.hpp"
+
+#include <filesystem>
+#include <sstream>
+
+#include "gridnmf/error.hpp"
+
+namespace gridnmf {
+
+namespace {
+
+bool same_file(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code ignored;
+  return fs::weakly_canonical(a, ignored) == fs::weakly_canonical(b, ignored);
+}
+
+}  // namespace
+
+void FactorizeOptions::validate() const {
+  if (input.empty()) throw UsageError("--input is required");
+  if (output.empty()) throw UsageError("--output is required");
+  if (dataset.empty()) throw UsageError("--dataset must not be empty");
+  if (rank <= 0) throw UsageError("--rank must be a positive integer, got " + std::to_string(rank));
+  if (max_iterations < 1) {
+    throw UsageError("--max-iter must be at least 1, got " + std::to_string(max_iterations));
+  }
+  if (!(tolerance >= 0.0)) throw UsageError("--tol must be >= 0");
+  if (print_every < 0) throw UsageError("--print-every must be >= 0");
+  if (init != "random" && init.rfind("file:", 0) != 0) {
+    throw UsageError("unknown --init '" + init + "' (supported: random, file:PATH)");
+  }
+  if (init.rfind("file:", 0) == 0 && init.size() == 5) {
+    throw UsageError("--init file: needs a path, e.g. file:previous.h5");
+  }
+  if (same_file(input, output)) {
+    throw UsageError("--output '" + output + "' is the input file; choose another path");
+  }
+  if (!init_file().empty() && same_file(init_file(), output)) {
+    throw UsageError("--output '" + output + "' is the --init file; choose another path");
+  }
+}
+
+std::string FactorizeOptions::init_file() const {
+  return init.rfind("file:", 0) == 0 ? init.substr(5) : std::string();
+}
+
+std::string FactorizeOptions::to_text() const {
+  std::ostringstream text;
+  text.precision(17);
+  text << "input = " << input << "\n"
+       << "dataset = " << dataset << "\n"
+       << "rank = " << rank << "\n"
+       << "algorithm = " << to_string(algorithm) << "\n"
+       << "grid = " << (grid ? grid->to_string() : std::string("auto")) << "\n"
+       << "max-iter = " << max_iterations << "\n"
+       << "tol = " << tolerance << "\n"
+       << "seed = " << seed << "\n"
+       << "init = " << init << "\n"
+       << "precision = " << to_string(precision) << "\n"
+       << "output = " << output << "\n"
+       << "print-every = " << print_every << "\n";
+  return text.str();
+}
+
+}  // namespace gridnmf

@@ -1,0 +1,106 @@
+#include "gridnmf/io/parallel_file.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "gridnmf/comm/agreement.hpp"
+#include "gridnmf/error.hpp"
+
+namespace gridnmf::io {
+
+namespace {
+
+Hdf5Handle mpio_access(MPI_Comm comm) {
+  Hdf5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "cannot create HDF5 file access list");
+  check_hdf5(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL),
+             "cannot select the HDF5 MPI-IO driver");
+  // All ranks open and close together; metadata reads are collective.
+  check_hdf5(H5Pset_all_coll_metadata_ops(fapl.get(), true), "cannot set collective metadata");
+  check_hdf5(H5Pset_coll_metadata_write(fapl.get(), true), "cannot set collective metadata");
+  return fapl;
+}
+
+}  // namespace
+
+Hdf5Handle open_parallel_file(MPI_Comm comm, const std::string& path) {
+  Hdf5Handle file;
+  comm::agree_on_failure(comm, [&] {
+    if (!std::filesystem::exists(path)) throw Error("input file '" + path + "' does not exist");
+    if (H5Fis_hdf5(path.c_str()) <= 0) {
+      throw Error("'" + path + "' is not a readable HDF5 file (truncated or corrupt?)");
+    }
+  });
+  Hdf5Handle fapl = mpio_access(comm);
+  comm::agree_on_failure(comm, [&] {
+    file = Hdf5Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose,
+                      "cannot open HDF5 file '" + path + "'");
+  });
+  return file;
+}
+
+Hdf5Handle create_parallel_file(MPI_Comm comm, const std::string& path) {
+  Hdf5Handle fapl = mpio_access(comm);
+  Hdf5Handle file;
+  comm::agree_on_failure(comm, [&] {
+    file = Hdf5Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), H5Fclose,
+                      "cannot create HDF5 file '" + path + "'");
+  });
+  return file;
+}
+
+Hdf5Handle collective_transfer() {
+  Hdf5Handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "cannot create HDF5 transfer list");
+  check_hdf5(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE),
+             "cannot request collective HDF5 transfers");
+  return dxpl;
+}
+
+template <>
+hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <>
+hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+
+AtomicOutput::AtomicOutput(MPI_Comm comm, std::string final_path)
+    : comm_(comm), final_path_(std::move(final_path)) {
+  temporary_path_ = final_path_ + ".partial";
+}
+
+AtomicOutput::~AtomicOutput() {
+  int rank = 0;
+  MPI_Comm_rank(comm_, &rank);
+  if (!committed_ && rank == 0) std::remove(temporary_path_.c_str());
+}
+
+void AtomicOutput::commit() {
+  MPI_Barrier(comm_);  // every rank has closed its view of the temporary file
+  comm::agree_on_failure(comm_, [&] {
+    int rank = 0;
+    MPI_Comm_rank(comm_, &rank);
+    if (rank == 0 && std::rename(temporary_path_.c_str(), final_path_.c_str()) != 0) {
+      throw Error("cannot rename '" + temporary_path_ + "' to '" + final_path_ + "'");
+    }
+  });
+  committed_ = true;
+}
+
+void check_output_writable(MPI_Comm comm, const std::string& path, const std::string& option) {
+  comm::agree_on_failure(comm, [&] {
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    if (rank != 0) return;
+    namespace fs = std::filesystem;
+    fs::path directory = fs::path(path).parent_path();
+    if (directory.empty()) directory = ".";
+    if (!fs::is_directory(directory)) {
+      throw UsageError(option + " directory '" + directory.string() + "' does not exist");
+    }
+    if (fs::is_directory(path)) throw UsageError(option + " '" + path + "' is a directory");
+    if (access(directory.c_str(), W_OK) != 0) {
+      throw UsageError(option + " directory '" + directory.string() + "' is not writable");
+    }
+  });
+}
+
+}  // namespace gridnmf::io

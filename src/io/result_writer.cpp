@@ -1,0 +1,101 @@
+#include "gridnmf/io/result_writer.hpp"
+
+#include <vector>
+
+#include "gridnmf/comm/agreement.hpp"
+#include "gridnmf/io/attributes.hpp"
+#include "gridnmf/io/factor_io.hpp"
+#include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/version.hpp"
+
+namespace gridnmf::io {
+
+namespace {
+
+// A 1-D dataset written by rank 0 alone; the other ranks join the collective
+// calls with empty selections.
+template <typename V>
+void write_history_column(hid_t group, const std::string& name, hid_t file_type,
+                          hid_t memory_type, const std::vector<V>& values, bool is_writer) {
+  const hsize_t extent[1] = {values.size()};
+  Hdf5Handle space(H5Screate_simple(1, extent, nullptr), H5Sclose, "cannot describe " + name);
+  Hdf5Handle data(H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                             H5P_DEFAULT, H5P_DEFAULT),
+                  H5Dclose, "cannot create history dataset " + name);
+  Hdf5Handle memory(H5Screate_simple(1, extent, nullptr), H5Sclose, "cannot describe " + name);
+  if (!is_writer || values.empty()) {
+    H5Sselect_none(space.get());
+    H5Sselect_none(memory.get());
+  }
+  Hdf5Handle transfer = collective_transfer();
+  check_hdf5(H5Dwrite(data.get(), memory_type, memory.get(), space.get(), transfer.get(),
+                      values.data()),
+             "cannot write history dataset " + name);
+}
+
+void write_history(hid_t file, const std::vector<IterationRecord>& history, bool is_writer) {
+  Hdf5Handle group(H5Gcreate2(file, "history", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   H5Gclose, "cannot create group /history");
+  std::vector<std::int64_t> iteration;
+  std::vector<double> relative_error, seconds;
+  for (const IterationRecord& record : history) {
+    iteration.push_back(record.iteration);
+    relative_error.push_back(record.relative_error);
+    seconds.push_back(record.seconds);
+  }
+  write_history_column(group.get(), "iteration", H5T_STD_I64LE, H5T_NATIVE_INT64, iteration,
+                       is_writer);
+  write_history_column(group.get(), "relative_error", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                       relative_error, is_writer);
+  write_history_column(group.get(), "seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, seconds,
+                       is_writer);
+}
+
+template <typename T>
+void write_run_attributes(hid_t file, const ProcessGrid& grid, const RunDescription& run,
+                          const Factorization<T>& result) {
+  write_attribute(file, "algorithm", run.algorithm);
+  write_attribute(file, "rank", static_cast<std::int64_t>(result.w_own.cols));
+  write_attribute(file, "iterations", static_cast<std::int64_t>(result.iterations));
+  write_attribute(file, "relative_error", result.relative_error);
+  write_attribute(file, "objective", result.objective);
+  write_attribute(file, "converged", static_cast<std::int64_t>(result.converged() ? 1 : 0));
+  write_attribute(file, "stop_reason", to_string(result.stop_reason));
+  write_attribute(file, "seed", run.seed);
+  write_attribute(file, "grid", grid.shape().to_string());
+  write_attribute(file, "elapsed_seconds", run.elapsed_seconds);
+  write_attribute(file, "gridnmf_version", std::string(kVersion));
+  write_attribute(file, "precision", run.precision);
+  write_attribute(file, "input", run.input);
+  write_attribute(file, "dataset", run.dataset);
+  write_attribute(file, "options", run.options);
+}
+
+}  // namespace
+
+template <typename T>
+void write_result(const ProcessGrid& grid, const Distribution& dist, const std::string& path,
+                  const RunDescription& run, const Factorization<T>& result) {
+  AtomicOutput output(grid.all(), path);
+  const std::int64_t k = result.w_own.cols;
+  {
+    Hdf5Handle file = create_parallel_file(grid.all(), output.temporary_path());
+    comm::agree_on_failure(grid.all(), [&] {
+      Hdf5Handle w = create_matrix_dataset<T>(file.get(), "W", dist.rows(), k);
+      write_w_rows(w.get(), dist.owned_w_rows(grid.row(), grid.col()), result.w_own);
+      Hdf5Handle h = create_matrix_dataset<T>(file.get(), "H", k, dist.cols());
+      write_h_cols(h.get(), dist.owned_h_cols(grid.row(), grid.col()), result.ht_own);
+      write_run_attributes(file.get(), grid, run, result);
+      write_history(file.get(), result.history, grid.rank() == 0);
+    });
+    comm::agree_on_failure(grid.all(), [&] { file.close("cannot close " + path); });
+  }
+  output.commit();
+}
+
+template void write_result<double>(const ProcessGrid&, const Distribution&, const std::string&,
+                                   const RunDescription&, const Factorization<double>&);
+template void write_result<float>(const ProcessGrid&, const Distribution&, const std::string&,
+                                  const RunDescription&, const Factorization<float>&);
+
+}  // namespace gridnmf::io

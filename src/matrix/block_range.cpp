@@ -1,0 +1,22 @@
+#include "gridnmf/matrix/block_range.hpp"
+
+#include <algorithm>
+
+namespace gridnmf {
+
+IndexRange block_range(std::int64_t total, int parts, int part) {
+  const std::int64_t base = total / parts;
+  const std::int64_t extra = total % parts;
+  IndexRange range;
+  range.begin = part * base + std::min<std::int64_t>(part, extra);
+  range.size = base + (part < extra ? 1 : 0);
+  return range;
+}
+
+IndexRange sub_range(const IndexRange& range, int parts, int part) {
+  IndexRange piece = block_range(range.size, parts, part);
+  piece.begin += range.begin;
+  return piece;
+}
+
+}  // namespace gridnmf
