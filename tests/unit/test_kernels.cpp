@@ -1,0 +1,116 @@
+// Local kernels against plain loops, and the counter-based random numbers.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+#include <vector>
+
+#include "gridnmf/init/counter_random.hpp"
+#include "gridnmf/local/blas.hpp"
+#include "gridnmf/local/mu_kernels.hpp"
+
+namespace gridnmf {
+namespace {
+
+std::vector<double> filled(std::int64_t count, std::uint64_t seed) {
+  std::vector<double> v(static_cast<size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i) v[i] = random_uniform(seed, RandomStream::kTrueW, i);
+  return v;
+}
+
+TEST(Blas, GemmAllTransposesMatchLoops) {
+  const std::int64_t rows = 5, cols = 4, inner = 7;
+  const std::vector<double> a = filled(rows * inner, 1), b = filled(inner * cols, 2);
+  for (bool ta : {false, true}) {
+    for (bool tb : {false, true}) {
+      std::vector<double> c(rows * cols, 0.0);
+      // Stored shapes: A is rows x inner, or inner x rows when transposed.
+      local::gemm(ta, tb, rows, cols, inner, 1.0, a.data(), ta ? rows : inner, b.data(),
+                  tb ? inner : cols, 0.0, c.data(), cols);
+      for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t s = 0; s < cols; ++s) {
+          double expected = 0.0;
+          for (std::int64_t l = 0; l < inner; ++l)
+            expected += (ta ? a[l * rows + r] : a[r * inner + l]) *
+                        (tb ? b[s * inner + l] : b[l * cols + s]);
+          EXPECT_NEAR(c[r * cols + s], expected, 1e-13);
+        }
+    }
+  }
+}
+
+TEST(Blas, EmptyInnerDimensionGivesZero) {
+  std::vector<double> c(6, 5.0);
+  local::gemm(false, false, 2, 3, 0, 1.0, nullptr, 0, nullptr, 3, 0.0, c.data(), 3);
+  EXPECT_EQ(c, std::vector<double>(6, 0.0));
+  std::vector<double> g(4, 5.0);
+  local::gram(static_cast<const double*>(nullptr), 0, 2, g.data());
+  EXPECT_EQ(g, std::vector<double>(4, 0.0));
+}
+
+TEST(Blas, GramIsFullSymmetricXtX) {
+  const std::int64_t rows = 9, k = 4;
+  const std::vector<double> x = filled(rows * k, 3);
+  std::vector<double> g(k * k);
+  local::gram(x.data(), rows, k, g.data());
+  for (std::int64_t a = 0; a < k; ++a)
+    for (std::int64_t b = 0; b < k; ++b) {
+      double expected = 0.0;
+      for (std::int64_t r = 0; r < rows; ++r) expected += x[r * k + a] * x[r * k + b];
+      EXPECT_NEAR(g[a * k + b], expected, 1e-13);
+    }
+}
+
+TEST(MuKernel, MatchesElementwiseFormula) {
+  const std::int64_t rows = 6, k = 3;
+  std::vector<double> x = filled(rows * k, 4);
+  const std::vector<double> cross = filled(rows * k, 5), gram = filled(k * k, 6);
+  const std::vector<double> before = x;
+  std::vector<double> scratch(rows * k);
+  local::mu_update(x.data(), cross.data(), gram.data(), rows, k, scratch.data());
+  for (std::int64_t r = 0; r < rows; ++r)
+    for (std::int64_t c = 0; c < k; ++c) {
+      double denominator = 0.0;
+      for (std::int64_t l = 0; l < k; ++l) denominator += before[r * k + l] * gram[l * k + c];
+      const double expected =
+          before[r * k + c] * cross[r * k + c] / (denominator + local::mu_epsilon<double>());
+      EXPECT_NEAR(x[r * k + c], expected, 1e-14 * std::abs(expected));
+    }
+}
+
+TEST(MuKernel, ZeroGramColumnGivesZeroNotNaN) {
+  std::vector<double> x = {1.0, 2.0};
+  const std::vector<double> cross = {0.0, 0.0}, gram = {0.0, 0.0, 0.0, 0.0};
+  std::vector<double> scratch(2);
+  local::mu_update(x.data(), cross.data(), gram.data(), 1, 2, scratch.data());
+  EXPECT_EQ(x, std::vector<double>({0.0, 0.0}));
+}
+
+TEST(CounterRandom, DependsOnlyOnSeedStreamAndIndex) {
+  EXPECT_EQ(random_bits(1, RandomStream::kInitialW, 42), random_bits(1, RandomStream::kInitialW, 42));
+  EXPECT_NE(random_bits(1, RandomStream::kInitialW, 42), random_bits(2, RandomStream::kInitialW, 42));
+  EXPECT_NE(random_bits(1, RandomStream::kInitialW, 42), random_bits(1, RandomStream::kInitialH, 42));
+  double sum = 0.0;
+  std::set<double> distinct;
+  const int count = 100000;
+  for (int i = 0; i < count; ++i) {
+    const double u = random_uniform(7, RandomStream::kNoise, i);
+    ASSERT_GT(u, 0.0);
+    ASSERT_LT(u, 1.0);
+    sum += u;
+    distinct.insert(u);
+  }
+  EXPECT_NEAR(sum / count, 0.5, 0.005);
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(count));
+  double normal_sum = 0.0, normal_squares = 0.0;
+  for (int i = 0; i < count; ++i) {
+    const double z = random_normal(7, RandomStream::kNoise, i);
+    normal_sum += z;
+    normal_squares += z * z;
+  }
+  EXPECT_NEAR(normal_sum / count, 0.0, 0.02);
+  EXPECT_NEAR(normal_squares / count, 1.0, 0.02);
+}
+
+}  // namespace
+}  // namespace gridnmf
