@@ -29,13 +29,13 @@ Hdf5Handle open_parallel_file(MPI_Comm comm, const std::string& path) {
   comm::agree_on_failure(comm, [&] {
     if (!std::filesystem::exists(path)) throw Error("input file '" + path + "' does not exist");
     if (H5Fis_hdf5(path.c_str()) <= 0) {
-      throw Error("'" + path + "' is not a readable HDF5 file (truncated or corrupt?)");
+      throw Error("'" + path + "' is not an HDF5 file (truncated or corrupt?)");
     }
   });
   Hdf5Handle fapl = mpio_access(comm);
   comm::agree_on_failure(comm, [&] {
     file = Hdf5Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose,
-                      "cannot open HDF5 file '" + path + "'");
+                      "cannot open '" + path + "' as HDF5 (truncated or corrupt file?)");
   });
   return file;
 }
