@@ -3,17 +3,27 @@
 # gridnmf::core resolves the same libraries the library was built against.
 include(CMakeFindDependencyMacro)
 
-find_dependency(MPI COMPONENTS C CXX)
+# In the build a missing dependency stops configure at once with CMake's own
+# message; in an installed package config, find_dependency reports it instead.
+macro(gridnmf_find_dependency)
+  if(CMAKE_FIND_PACKAGE_NAME)
+    find_dependency(${ARGV})
+  else()
+    find_package(${ARGV} REQUIRED)
+  endif()
+endmacro()
+
+gridnmf_find_dependency(MPI COMPONENTS C CXX)
 
 set(HDF5_PREFER_PARALLEL TRUE)
-find_dependency(HDF5 COMPONENTS C)
+gridnmf_find_dependency(HDF5 COMPONENTS C)
 if(NOT HDF5_IS_PARALLEL)
   message(FATAL_ERROR
     "gridnmf needs a parallel (MPI) build of HDF5, but found a serial one "
     "(${HDF5_C_LIBRARIES}). On Debian install libhdf5-openmpi-dev.")
 endif()
 
-find_dependency(OpenBLAS CONFIG)
+gridnmf_find_dependency(OpenBLAS CONFIG)
 if(NOT TARGET gridnmf_deps::openblas)
   add_library(gridnmf_deps::openblas INTERFACE IMPORTED)
   set_target_properties(gridnmf_deps::openblas PROPERTIES
@@ -21,10 +31,10 @@ if(NOT TARGET gridnmf_deps::openblas)
     INTERFACE_LINK_LIBRARIES "${OpenBLAS_LIBRARIES}")
 endif()
 
-find_dependency(PkgConfig)
+gridnmf_find_dependency(PkgConfig)
 pkg_check_modules(SCALAPACK REQUIRED IMPORTED_TARGET GLOBAL scalapack-openmpi)
 
-find_dependency(Boost 1.74 COMPONENTS program_options)
+gridnmf_find_dependency(Boost 1.74 COMPONENTS program_options)
 
 if(NOT TARGET gridnmf_deps::hdf5)
   add_library(gridnmf_deps::hdf5 INTERFACE IMPORTED)

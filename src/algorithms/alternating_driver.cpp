@@ -50,15 +50,28 @@ struct Workspace {
   LocalMatrix<T> vht_own;       // V H^T for the owned W rows
   LocalMatrix<T> gram_w;        // W^T W
   LocalMatrix<T> gram_h;        // H H^T
-  std::vector<T> gram_w_and_dot;  // W^T W plus <W, V H^T>, one allreduce
+  // W^T W and <W, V H^T> reduced together in double: one allreduce, and the
+  // error keeps its digits in float32 runs.
+  std::vector<double> gram_w_and_dot;
 };
 
-// ||V - WH||_F^2 from ||V||^2, <W, V H^T> and the two Gram matrices.
+// ||V - WH||_F^2 from ||V||^2, <W, V H^T> and the two Gram matrices. May be
+// slightly negative from cancellation near an exact fit, or NaN if W or H is.
 template <typename T>
 double residual_squared(double v_norm_squared, double w_dot_vht, const LocalMatrix<T>& gram_w,
                         const LocalMatrix<T>& gram_h) {
   const double gram_term = local::dot(gram_w.data(), gram_h.data(), gram_w.size());
-  return std::max(0.0, v_norm_squared - 2.0 * w_dot_vht + gram_term);
+  return v_norm_squared - 2.0 * w_dot_vht + gram_term;
+}
+
+// Every message of the iteration fits MPI's int counts. Checked on replicated
+// data before the first collective, so all ranks fail together or none does.
+void check_message_sizes(const Distribution& dist, std::int64_t k) {
+  const std::int64_t largest = std::max(dist.block_rows(0).size, dist.block_cols(0).size) * k;
+  if (largest > std::numeric_limits<int>::max()) {
+    throw Error("a block of " + std::to_string(largest) +
+                " factor entries exceeds the MPI message limit; use more ranks or a smaller k");
+  }
 }
 
 }  // namespace
@@ -77,6 +90,7 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
   const std::int64_t n_j = v_block.cols;
   const std::vector<std::int64_t> w_pieces = dist.w_piece_sizes(i);
   const std::vector<std::int64_t> h_pieces = dist.h_piece_sizes(j);
+  check_message_sizes(dist, k);
 
   Workspace<T> ws;
   ws.w_block = LocalMatrix<T>(m_i, k);
@@ -118,16 +132,18 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
     rule->update(w_own, ws.vht_own, ws.gram_h);
 
     // New W^T W (needed by the next H half anyway) and <W, V H^T> in one allreduce.
-    local::gram(w_own.data(), w_own.rows, k, ws.gram_w_and_dot.data());
-    ws.gram_w_and_dot[k * k] = static_cast<T>(local::dot(w_own.data(), ws.vht_own.data(),
-                                                         w_own.size()));
+    local::gram(w_own.data(), w_own.rows, k, ws.gram_w.data());
+    std::copy_n(ws.gram_w.values.begin(), k * k, ws.gram_w_and_dot.begin());
+    ws.gram_w_and_dot[k * k] = local::dot(w_own.data(), ws.vht_own.data(), w_own.size());
     comm::allreduce_sum(grid.all(), ws.gram_w_and_dot.data(), k * k + 1);
     std::copy_n(ws.gram_w_and_dot.begin(), k * k, ws.gram_w.values.begin());
 
-    const double residual2 = residual_squared(v_stats.sum_of_squares,
-                                              ws.gram_w_and_dot[k * k], ws.gram_w, ws.gram_h);
+    // The residual is replicated, so every rank takes the same branch.
+    const double raw_residual = residual_squared(v_stats.sum_of_squares,
+                                                 ws.gram_w_and_dot[k * k], ws.gram_w, ws.gram_h);
+    const double residual2 = std::max(raw_residual, 0.0);
     const double error = v_norm > 0 ? std::sqrt(residual2) / v_norm : std::sqrt(residual2);
-    if (!std::isfinite(error)) {
+    if (!std::isfinite(raw_residual)) {
       throw Error("iteration " + std::to_string(iteration) +
                   " produced a non-finite value in W or H; no result was written");
     }

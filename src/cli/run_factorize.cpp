@@ -5,6 +5,7 @@
 #include "gridnmf/algorithms/alternating_driver.hpp"
 #include "gridnmf/cli/commands.hpp"
 #include "gridnmf/cli/progress.hpp"
+#include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/init/random_init.hpp"
 #include "gridnmf/io/factor_io.hpp"
@@ -37,7 +38,8 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> initial_factors(const ProcessGrid& gri
   auto w = io::read_w_rows<T>(grid.all(), file.get(), path, "W", dist.rows(), k, w_rows);
   auto ht = io::read_h_cols<T>(grid.all(), file.get(), path, "H", k, dist.cols(), h_cols);
   io::check_nonnegative_finite(grid.all(), w, w_rows, IndexRange{0, k}, path + ":/W");
-  io::check_nonnegative_finite(grid.all(), ht, h_cols, IndexRange{0, k}, path + ":/H^T");
+  io::check_nonnegative_finite(grid.all(), transposed(ht), IndexRange{0, k}, h_cols,
+                               path + ":/H");
   return {std::move(w), std::move(ht)};
 }
 
@@ -68,6 +70,7 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::Hdf5Han
   run.dataset = options.dataset;
   run.options = options.to_text();
   run.elapsed_seconds = MPI_Wtime() - start_time;
+  comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
   io::write_result(grid, dist, options.output, run, result);
 
   printer.summary(result.iterations, result.relative_error, result.objective,

@@ -42,6 +42,20 @@ void allreduce_sum(MPI_Comm comm, T* values, std::int64_t count) {
 }
 
 template <typename T>
+void allreduce_max(MPI_Comm comm, T* values, std::int64_t count) {
+  GRIDNMF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, checked_count(count),
+                                  mpi::datatype<T>(), MPI_MAX, comm));
+}
+
+template <typename T>
+void allreduce_min(MPI_Comm comm, T* values, std::int64_t count) {
+  GRIDNMF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, checked_count(count),
+                                  mpi::datatype<T>(), MPI_MIN, comm));
+}
+
+void barrier(MPI_Comm comm) { GRIDNMF_MPI_CHECK(MPI_Barrier(comm)); }
+
+template <typename T>
 void allgather_rows(MPI_Comm comm, const T* mine, const std::vector<std::int64_t>& piece_rows,
                     std::int64_t row_width, T* gathered) {
   std::vector<int> counts, offsets;
@@ -65,6 +79,9 @@ void reduce_scatter_rows(MPI_Comm comm, const T* contributions,
 template void allreduce_sum<double>(MPI_Comm, double*, std::int64_t);
 template void allreduce_sum<float>(MPI_Comm, float*, std::int64_t);
 template void allreduce_sum<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t);
+template void allreduce_max<double>(MPI_Comm, double*, std::int64_t);
+template void allreduce_max<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t);
+template void allreduce_min<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t);
 template void allgather_rows<double>(MPI_Comm, const double*, const std::vector<std::int64_t>&,
                                      std::int64_t, double*);
 template void allgather_rows<float>(MPI_Comm, const float*, const std::vector<std::int64_t>&,

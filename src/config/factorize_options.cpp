@@ -52,14 +52,15 @@ std::string FactorizeOptions::to_text() const {
        << "dataset = " << dataset << "\n"
        << "rank = " << rank << "\n"
        << "algorithm = " << to_string(algorithm) << "\n"
-       << "grid = " << (grid ? grid->to_string() : std::string("auto")) << "\n"
        << "max-iter = " << max_iterations << "\n"
        << "tol = " << tolerance << "\n"
        << "seed = " << seed << "\n"
        << "init = " << init << "\n"
        << "precision = " << to_string(precision) << "\n"
        << "output = " << output << "\n"
-       << "print-every = " << print_every << "\n";
+       << "print-every = " << print_every << "\n"
+       << "quiet = " << (quiet ? "true" : "false") << "\n";
+  if (grid) text << "grid = " << grid->to_string() << "\n";
   return text.str();
 }
 

@@ -6,26 +6,13 @@
 
 namespace gridnmf {
 
-namespace {
-
-LocalMatrix<double> uniform_rows(const IndexRange& range, std::int64_t k, std::uint64_t seed,
-                                 RandomStream stream) {
-  LocalMatrix<double> out(range.size, k);
-  for (std::int64_t r = 0; r < range.size; ++r) {
-    const auto global = static_cast<std::uint64_t>(range.begin + r);
-    for (std::int64_t c = 0; c < k; ++c) out(r, c) = random_uniform(seed, stream, global * k + c);
-  }
-  return out;
-}
-
-}  // namespace
 
 LocalMatrix<double> true_w_rows(const SyntheticProblem& problem, const IndexRange& rows) {
-  return uniform_rows(rows, problem.rank, problem.seed, RandomStream::kTrueW);
+  return uniform_rows<double>(rows, problem.rank, problem.seed, RandomStream::kTrueW, 1.0);
 }
 
 LocalMatrix<double> true_ht_cols(const SyntheticProblem& problem, const IndexRange& cols) {
-  return uniform_rows(cols, problem.rank, problem.seed, RandomStream::kTrueH);
+  return uniform_rows<double>(cols, problem.rank, problem.seed, RandomStream::kTrueH, 1.0);
 }
 
 template <typename T>

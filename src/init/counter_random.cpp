@@ -32,4 +32,22 @@ double random_normal(std::uint64_t seed, RandomStream stream, std::uint64_t inde
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 
+template <typename T>
+LocalMatrix<T> uniform_rows(const IndexRange& rows, std::int64_t width, std::uint64_t seed,
+                            RandomStream stream, double scale) {
+  LocalMatrix<T> out(rows.size, width);
+  for (std::int64_t r = 0; r < rows.size; ++r) {
+    const auto first = static_cast<std::uint64_t>((rows.begin + r) * width);
+    for (std::int64_t c = 0; c < width; ++c) {
+      out(r, c) = static_cast<T>(scale * random_uniform(seed, stream, first + c));
+    }
+  }
+  return out;
+}
+
+template LocalMatrix<double> uniform_rows<double>(const IndexRange&, std::int64_t, std::uint64_t,
+                                                  RandomStream, double);
+template LocalMatrix<float> uniform_rows<float>(const IndexRange&, std::int64_t, std::uint64_t,
+                                                RandomStream, double);
+
 }  // namespace gridnmf

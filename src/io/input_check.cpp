@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "gridnmf/error.hpp"
-#include "gridnmf/mpi/error.hpp"
+#include "gridnmf/comm/collectives.hpp"
 
 namespace gridnmf::io {
 
@@ -30,7 +30,7 @@ template <typename T>
 void check_nonnegative_finite(MPI_Comm comm, const LocalMatrix<T>& block, const IndexRange& rows,
                               const IndexRange& cols, const std::string& where) {
   std::int64_t total_cols = cols.end();
-  MPI_Allreduce(MPI_IN_PLACE, &total_cols, 1, MPI_INT64_T, MPI_MAX, comm);
+  comm::allreduce_max(comm, &total_cols, 1);
 
   BadEntries bad;
   for (std::int64_t r = 0; r < block.rows; ++r) {
@@ -49,8 +49,8 @@ void check_nonnegative_finite(MPI_Comm comm, const LocalMatrix<T>& block, const 
   }
   std::int64_t counts[2] = {bad.negative, bad.non_finite};
   std::int64_t firsts[2] = {bad.first_negative, bad.first_non_finite};
-  GRIDNMF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, counts, 2, MPI_INT64_T, MPI_SUM, comm));
-  GRIDNMF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, firsts, 2, MPI_INT64_T, MPI_MIN, comm));
+  comm::allreduce_sum(comm, counts, 2);
+  comm::allreduce_min(comm, firsts, 2);
   if (counts[1] > 0) {
     throw Error(where + " has " + std::to_string(counts[1]) +
                 " NaN or infinite entries (first at " + position(firsts[1], total_cols) +

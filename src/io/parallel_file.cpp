@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "gridnmf/comm/agreement.hpp"
+#include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 
 namespace gridnmf::io {
@@ -27,7 +28,7 @@ Hdf5Handle mpio_access(MPI_Comm comm) {
 Hdf5Handle open_parallel_file(MPI_Comm comm, const std::string& path) {
   Hdf5Handle file;
   comm::agree_on_failure(comm, [&] {
-    if (!std::filesystem::exists(path)) throw Error("input file '" + path + "' does not exist");
+    if (!std::filesystem::exists(path)) throw Error("file '" + path + "' does not exist");
     if (H5Fis_hdf5(path.c_str()) <= 0) {
       throw Error("'" + path + "' is not an HDF5 file (truncated or corrupt?)");
     }
@@ -64,7 +65,13 @@ hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
 
 AtomicOutput::AtomicOutput(MPI_Comm comm, std::string final_path)
     : comm_(comm), final_path_(std::move(final_path)) {
-  temporary_path_ = final_path_ + ".partial";
+  // Rank 0's process id makes the name unique per job, so two jobs writing the
+  // same output never truncate each other's temporary file.
+  int rank = 0;
+  MPI_Comm_rank(comm_, &rank);
+  std::int64_t tag = rank == 0 ? static_cast<std::int64_t>(getpid()) : 0;
+  comm::allreduce_max(comm_, &tag, 1);
+  temporary_path_ = final_path_ + "." + std::to_string(tag) + ".partial";
 }
 
 AtomicOutput::~AtomicOutput() {
@@ -74,7 +81,7 @@ AtomicOutput::~AtomicOutput() {
 }
 
 void AtomicOutput::commit() {
-  MPI_Barrier(comm_);  // every rank has closed its view of the temporary file
+  comm::barrier(comm_);  // every rank has closed its view of the temporary file
   comm::agree_on_failure(comm_, [&] {
     int rank = 0;
     MPI_Comm_rank(comm_, &rank);

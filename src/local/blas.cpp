@@ -31,45 +31,60 @@ void symmetrize_upper(T* g, std::int64_t k) {
   }
 }
 
+// The BLAS routine of the right precision; the rest of the code is shared.
+void call_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint rows, blasint cols, blasint inner,
+               double alpha, const double* a, blasint lda, const double* b, blasint ldb,
+               double beta, double* c, blasint ldc) {
+  cblas_dgemm(CblasRowMajor, ta, tb, rows, cols, inner, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+void call_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint rows, blasint cols, blasint inner,
+               float alpha, const float* a, blasint lda, const float* b, blasint ldb,
+               float beta, float* c, blasint ldc) {
+  cblas_sgemm(CblasRowMajor, ta, tb, rows, cols, inner, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+void call_syrk(blasint k, blasint rows, const double* x, double* g) {
+  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, k, rows, 1.0, x, k, 0.0, g, k);
+}
+void call_syrk(blasint k, blasint rows, const float* x, float* g) {
+  cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, k, rows, 1.0f, x, k, 0.0f, g, k);
+}
+
+template <typename T>
+void gemm_any(bool transpose_a, bool transpose_b, std::int64_t rows, std::int64_t cols,
+              std::int64_t inner, T alpha, const T* a, std::int64_t lda, const T* b,
+              std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
+  if (scale_only_if_empty(rows, cols, inner, beta, c, ldc)) return;
+  call_gemm(op(transpose_a), op(transpose_b), static_cast<blasint>(rows),
+            static_cast<blasint>(cols), static_cast<blasint>(inner), alpha, a, ld(lda), b,
+            ld(ldb), beta, c, ld(ldc));
+}
+
+template <typename T>
+void gram_any(const T* x, std::int64_t rows, std::int64_t k, T* g) {
+  if (rows == 0) {
+    std::fill(g, g + k * k, T(0));
+    return;
+  }
+  call_syrk(static_cast<blasint>(k), static_cast<blasint>(rows), x, g);
+  symmetrize_upper(g, k);
+}
+
 }  // namespace
 
 void gemm(bool transpose_a, bool transpose_b, std::int64_t rows, std::int64_t cols,
           std::int64_t inner, double alpha, const double* a, std::int64_t lda, const double* b,
           std::int64_t ldb, double beta, double* c, std::int64_t ldc) {
-  if (scale_only_if_empty(rows, cols, inner, beta, c, ldc)) return;
-  cblas_dgemm(CblasRowMajor, op(transpose_a), op(transpose_b), static_cast<blasint>(rows),
-              static_cast<blasint>(cols), static_cast<blasint>(inner), alpha, a, ld(lda), b,
-              ld(ldb), beta, c, ld(ldc));
+  gemm_any(transpose_a, transpose_b, rows, cols, inner, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 void gemm(bool transpose_a, bool transpose_b, std::int64_t rows, std::int64_t cols,
           std::int64_t inner, float alpha, const float* a, std::int64_t lda, const float* b,
           std::int64_t ldb, float beta, float* c, std::int64_t ldc) {
-  if (scale_only_if_empty(rows, cols, inner, beta, c, ldc)) return;
-  cblas_sgemm(CblasRowMajor, op(transpose_a), op(transpose_b), static_cast<blasint>(rows),
-              static_cast<blasint>(cols), static_cast<blasint>(inner), alpha, a, ld(lda), b,
-              ld(ldb), beta, c, ld(ldc));
+  gemm_any(transpose_a, transpose_b, rows, cols, inner, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-void gram(const double* x, std::int64_t rows, std::int64_t k, double* g) {
-  if (rows == 0) {
-    std::fill(g, g + k * k, 0.0);
-    return;
-  }
-  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, static_cast<blasint>(k),
-              static_cast<blasint>(rows), 1.0, x, ld(k), 0.0, g, ld(k));
-  symmetrize_upper(g, k);
-}
-
-void gram(const float* x, std::int64_t rows, std::int64_t k, float* g) {
-  if (rows == 0) {
-    std::fill(g, g + k * k, 0.0f);
-    return;
-  }
-  cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, static_cast<blasint>(k),
-              static_cast<blasint>(rows), 1.0f, x, ld(k), 0.0f, g, ld(k));
-  symmetrize_upper(g, k);
-}
+void gram(const double* x, std::int64_t rows, std::int64_t k, double* g) { gram_any(x, rows, k, g); }
+void gram(const float* x, std::int64_t rows, std::int64_t k, float* g) { gram_any(x, rows, k, g); }
 
 template <typename T>
 double dot(const T* a, const T* b, std::int64_t count) {

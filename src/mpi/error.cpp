@@ -1,7 +1,8 @@
 #include "gridnmf/mpi/error.hpp"
 
-#include <stdexcept>
-#include <string>
+#include <cstdio>
+
+#include "gridnmf/mpi/environment.hpp"
 
 namespace gridnmf::mpi {
 
@@ -10,8 +11,11 @@ void check(int code, const char* call) {
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
   MPI_Error_string(code, text, &length);
-  throw std::runtime_error(std::string("MPI call failed: ") + call + ": " +
-                           std::string(text, static_cast<size_t>(length)));
+  int rank = -1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  std::fprintf(stderr, "gridnmf: internal error on rank %d: MPI call failed: %s: %.*s\n", rank,
+               call, length, text);
+  abort_all(3);
 }
 
 }  // namespace gridnmf::mpi

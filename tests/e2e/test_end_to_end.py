@@ -3,6 +3,7 @@
 output with h5py (as a user would) and check the command-line contract,
 including bad input that must fail fast, once, and leave no file behind."""
 import argparse
+import glob
 import os
 import subprocess
 import sys
@@ -69,7 +70,7 @@ class EndToEnd(unittest.TestCase):
         self.assertIn("grid 2x1 (chosen", done.stdout)
         self.assertIn("iter     10", done.stdout)
         self.assertIn("GFLOP/s", done.stdout)
-        self.assertFalse(os.path.exists(out + ".partial"))
+        self.assertEqual(glob.glob(out + ".*partial"), [])
         with h5py.File(self.input, "r") as f:
             v = f["V"][...]
         with h5py.File(out, "r") as f:
@@ -174,7 +175,7 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(len(lines), 1, done.stderr)
         self.assertIn(message, lines[0])
         self.assertFalse(os.path.exists(out))
-        self.assertFalse(os.path.exists(out + ".partial"))
+        self.assertEqual(glob.glob(out + ".*partial"), [])
         for p, content in before.items():
             self.assertEqual(open(p, "rb").read(), content, p)
 
@@ -208,6 +209,18 @@ class EndToEnd(unittest.TestCase):
         with self.subTest("output directory missing"):
             self.assert_fails(2, ["factorize", "--input", self.input, "--rank", 4, "--output",
                                   self.path("nodir/x.h5")], 2, "directory", untouched=[self.input])
+        with self.subTest("malformed config file"):
+            config = self.path("broken.ini")
+            with open(config, "w") as c:
+                c.write("rank = 4\nthis line is not an option\n")
+            self.assert_fails(2, ["factorize", "--input", self.input, "--config", config,
+                                  "--output", out], 2, "broken.ini")
+        with self.subTest("an existing result survives a failed run"):
+            existing = self.path("existing.h5")
+            with open(existing, "wb") as e:
+                e.write(b"last week's result")
+            self.assert_fails(2, ["factorize", "--input", bad, "--rank", 2, "--output", existing],
+                              1, "negative entries", untouched=[existing])
         with self.subTest("output is the input"):
             self.assert_fails(2, ["factorize", "--input", self.input, "--rank", 4, "--output",
                                   self.input], 2, "is the input file", untouched=[self.input])

@@ -12,6 +12,15 @@ namespace gridnmf::comm {
 template <typename T>
 void allreduce_sum(MPI_Comm comm, T* values, std::int64_t count);
 
+// In-place element-wise maximum / minimum over all ranks of `comm`.
+template <typename T>
+void allreduce_max(MPI_Comm comm, T* values, std::int64_t count);
+template <typename T>
+void allreduce_min(MPI_Comm comm, T* values, std::int64_t count);
+
+// Waits until every rank of `comm` has arrived.
+void barrier(MPI_Comm comm);
+
 // Concatenates every rank's row-major piece of `row_width`-wide rows, in rank
 // order: rank r contributes piece_rows[r] rows. `gathered` receives
 // sum(piece_rows) rows. Collective over `comm` (MPI_Allgatherv).

@@ -2,6 +2,9 @@
 
 #include <cstdint>
 
+#include "gridnmf/matrix/block_range.hpp"
+#include "gridnmf/matrix/local_matrix.hpp"
+
 namespace gridnmf {
 
 // Counter-based random numbers: a pure function of (seed, stream, index), so a
@@ -23,5 +26,12 @@ double random_uniform(std::uint64_t seed, RandomStream stream, std::uint64_t ind
 
 // Standard normal (Box-Muller on two uniforms drawn at 2*index and 2*index+1).
 double random_normal(std::uint64_t seed, RandomStream stream, std::uint64_t index);
+
+// Rows `rows` of a matrix with `width` columns whose entry (r, c) is
+// scale * random_uniform(seed, stream, r * width + c): any rank can make any
+// rows, and they are the same on every grid.
+template <typename T>
+LocalMatrix<T> uniform_rows(const IndexRange& rows, std::int64_t width, std::uint64_t seed,
+                            RandomStream stream, double scale);
 
 }  // namespace gridnmf

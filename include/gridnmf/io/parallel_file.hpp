@@ -22,8 +22,9 @@ Hdf5Handle collective_transfer();
 template <typename T>
 hid_t native_type();
 
-// Writes a file under a temporary name and renames it into place when
-// complete, so a crash never leaves a half-written file at `final_path`.
+// Writes a file under a temporary name (FINAL.<pid of rank 0>.partial) and
+// renames it into place when complete, so a crash never leaves a half-written
+// file at `final_path`, and a failed run never replaces an existing one.
 // Collective over `comm`.
 class AtomicOutput {
  public:
