@@ -37,6 +37,24 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   return values;
 }
 
+// Adds --config and --help to a command's options and parses them. Returns
+// false after printing the help (on the printing rank) when --help was given.
+bool parse_or_help(const std::vector<std::string>& args, const po::options_description& problem,
+                   const std::string& usage, bool print) {
+  po::options_description command_only("General");
+  command_only.add_options()
+      ("config", po::value<std::string>(), "INI file of options; the command line wins")
+      ("help,h", "show this help");
+  po::options_description all;
+  all.add(problem).add(command_only);
+  const po::variables_map values = parse(args, all, problem);
+  if (values.count("help")) {
+    if (print) std::cout << "Usage: gridnmf " << usage << "\n\n" << all << "\n";
+    return false;
+  }
+  return true;
+}
+
 std::int64_t non_negative_seed(std::int64_t seed) {
   if (seed < 0) throw UsageError("--seed must be >= 0, got " + std::to_string(seed));
   return seed;
@@ -66,19 +84,8 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
       ("output", po::value(&options.output), "HDF5 file to write W, H and the run record to")
       ("print-every", po::value(&options.print_every)->default_value(options.print_every), "progress line every N iterations (0: none)")
       ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
-  po::options_description command_only("General");
-  command_only.add_options()
-      ("config", po::value<std::string>(), "INI file of options; the command line wins")
-      ("help,h", "show this help");
-  po::options_description all;
-  all.add(problem).add(command_only);
-
-  const po::variables_map values = parse(args, all, problem);
-  if (values.count("help")) {
-    if (print) {
-      std::cout << "Usage: gridnmf factorize --input FILE --rank K --output FILE [options]\n\n"
-                << all << "\n";
-    }
+  if (!parse_or_help(args, problem, "factorize --input FILE --rank K --output FILE [options]",
+                     print)) {
     return std::nullopt;
   }
   options.algorithm = algorithm_from_string(algorithm);
@@ -104,19 +111,8 @@ std::optional<GenerateOptions> parse_generate(const std::vector<std::string>& ar
       ("precision", po::value(&precision)->default_value(precision), "float64 or float32")
       ("output", po::value(&options.output), "HDF5 file to write V, W_true and H_true to")
       ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V");
-  po::options_description command_only("General");
-  command_only.add_options()
-      ("config", po::value<std::string>(), "INI file of options; the command line wins")
-      ("help,h", "show this help");
-  po::options_description all;
-  all.add(problem).add(command_only);
-
-  const po::variables_map values = parse(args, all, problem);
-  if (values.count("help")) {
-    if (print) {
-      std::cout << "Usage: gridnmf generate --rows M --cols N --rank K --output FILE [options]\n\n"
-                << all << "\n";
-    }
+  if (!parse_or_help(args, problem, "generate --rows M --cols N --rank K --output FILE [options]",
+                     print)) {
     return std::nullopt;
   }
   options.precision = precision_from_string(precision);
