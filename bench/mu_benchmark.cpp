@@ -26,6 +26,7 @@
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/init/random_init.hpp"
 #include "gridnmf/local/blas.hpp"
+#include "gridnmf/local/cross_products.hpp"
 #include "gridnmf/mpi/environment.hpp"
 
 namespace {
@@ -36,9 +37,9 @@ using gridnmf::UsageError;
 constexpr const char* kUsage =
     "usage: gridnmf_bench --rows M --cols N --rank K [--iterations I (10)] [--warmup W (2)]\n"
     "                     [--precision float64|float32] [--grid PRxPC] [--seed S (1)]\n"
-    "                     [--gemm-repeats R (5)] [--breakdown]\n"
+    "                     [--gemm-repeats R (5)]\n"
     "  Times MU iterations on a synthetic M x N matrix generated in memory on each rank.\n"
-    "  --breakdown also times each phase of the iteration separately (extra iterations).\n";
+    "  GRIDNMF_PRODUCT_LAYOUT=tall|wide forces the GEMM layout (default: by BLAS core).\n";
 
 struct BenchOptions {
   std::int64_t rows = 0;
@@ -50,7 +51,6 @@ struct BenchOptions {
   std::optional<gridnmf::GridShape> grid;
   std::uint64_t seed = 1;
   int gemm_repeats = 5;
-  bool breakdown = false;
   bool help = false;
 };
 
@@ -63,8 +63,7 @@ std::int64_t parse_integer(const std::string& name, const std::string& text, std
     used = 0;
   }
   if (used != text.size() || text.empty() || value < min) {
-    throw UsageError(name + " needs an integer >= " + std::to_string(min) + ", got '" + text +
-                     "'");
+    throw UsageError(name + " needs an integer >= " + std::to_string(min) + ", got '" + text + "'");
   }
   return value;
 }
@@ -76,10 +75,6 @@ BenchOptions parse_options(int argc, char** argv) {
     const std::string name = argv[a];
     if (name == "--help" || name == "-h") {
       options.help = true;
-      continue;
-    }
-    if (name == "--breakdown") {
-      options.breakdown = true;
       continue;
     }
     if (a + 1 >= argc) throw UsageError(name + " needs a value (see --help)");
@@ -171,17 +166,20 @@ Spread spread(MPI_Comm comm, double value) {
   return s;
 }
 
-// Best time of each of the two GEMM shapes of one iteration on this rank.
+// Best time of each of the two GEMM shapes of one iteration on this rank, and
+// the median of the two together (how far one call strays from the best).
 struct GemmProbe {
   double seconds_vtw = 0.0;  // V_ij^T W_i: n_j x k, inner m_i
   double seconds_vht = 0.0;  // V_ij H_j^T: m_i x k, inner n_j
-  double flops_per_second = 0.0;
+  double median_seconds_both = 0.0;
+  double flops_per_second = 0.0;  // from the best times
 };
 
 // All ranks run each call together (barrier first), so they share memory
 // bandwidth and caches the way they do inside an iteration.
 template <typename T>
-GemmProbe probe_gemm(MPI_Comm comm, const LocalMatrix<T>& v, std::int64_t k, int repeats) {
+GemmProbe probe_gemm(MPI_Comm comm, const LocalMatrix<T>& v, std::int64_t k, int repeats,
+                     gridnmf::local::ProductLayout layout) {
   const std::int64_t m_i = v.rows;
   const std::int64_t n_j = v.cols;
   LocalMatrix<T> w_block(m_i, k);
@@ -191,144 +189,45 @@ GemmProbe probe_gemm(MPI_Comm comm, const LocalMatrix<T>& v, std::int64_t k, int
   std::fill(w_block.values.begin(), w_block.values.end(), T(0.5));
   std::fill(ht_block.values.begin(), ht_block.values.end(), T(0.5));
 
-  const auto best_of = [&](auto&& call) {
+  const auto times_of = [&](auto&& call) {
     call();  // untimed: first touch of the output and BLAS buffers
-    double best = 1e300;
+    std::vector<double> seconds;
     for (int r = 0; r < repeats; ++r) {
       MPI_Barrier(comm);
       const double start = MPI_Wtime();
       call();
-      best = std::min(best, MPI_Wtime() - start);
+      seconds.push_back(MPI_Wtime() - start);
     }
-    return best;
+    return seconds;
   };
+  // The GEMM calls alone, in the shapes the driver's layout uses (without the
+  // transposition kWide adds, which counts as overhead of the iteration).
+  const bool wide = layout == gridnmf::local::ProductLayout::kWide;
+  const std::vector<double> vtw_seconds = times_of([&] {
+    if (wide) {
+      gridnmf::local::gemm(true, false, k, n_j, m_i, T(1), w_block.data(), k, v.data(), n_j,
+                           T(0), vtw.data(), n_j);
+    } else {
+      gridnmf::local::gemm(true, false, n_j, k, m_i, T(1), v.data(), n_j, w_block.data(), k,
+                           T(0), vtw.data(), k);
+    }
+  });
+  const std::vector<double> vht_seconds = times_of([&] {
+    if (wide) {
+      gridnmf::local::gemm(true, true, k, m_i, n_j, T(1), ht_block.data(), k, v.data(), n_j,
+                           T(0), vht.data(), m_i);
+    } else {
+      gridnmf::local::gemm(false, false, m_i, k, n_j, T(1), v.data(), n_j, ht_block.data(), k,
+                           T(0), vht.data(), k);
+    }
+  });
   GemmProbe probe;
-  probe.seconds_vtw = best_of([&] {
-    gridnmf::local::gemm(true, false, n_j, k, m_i, T(1), v.data(), n_j, w_block.data(), k, T(0),
-                         vtw.data(), k);
-  });
-  probe.seconds_vht = best_of([&] {
-    gridnmf::local::gemm(false, false, m_i, k, n_j, T(1), v.data(), n_j, ht_block.data(), k,
-                         T(0), vht.data(), k);
-  });
+  probe.seconds_vtw = *std::min_element(vtw_seconds.begin(), vtw_seconds.end());
+  probe.seconds_vht = *std::min_element(vht_seconds.begin(), vht_seconds.end());
+  probe.median_seconds_both = median(vtw_seconds) + median(vht_seconds);
   probe.flops_per_second = 4.0 * static_cast<double>(m_i) * static_cast<double>(n_j) *
                            static_cast<double>(k) / (probe.seconds_vtw + probe.seconds_vht);
   return probe;
-}
-
-// The phases of one iteration, in the order the driver runs them.
-enum class Phase {
-  kGatherW,
-  kGemmVtW,
-  kReduceScatterVtW,
-  kUpdateH,
-  kGramH,
-  kGatherH,
-  kGemmVHt,
-  kReduceScatterVHt,
-  kUpdateW,
-  kGramW,
-  kCount
-};
-constexpr std::array<const char*, static_cast<int>(Phase::kCount)> kPhaseNames = {
-    "allgather W_i (row comm)", "gemm V^T W_i",  "reduce-scatter V^T W (col comm)",
-    "MU update H",              "gram H + allreduce", "allgather H_j (col comm)",
-    "gemm V H_j^T",             "reduce-scatter V H^T (row comm)", "MU update W",
-    "gram W + dot + allreduce"};
-
-using PhaseSeconds = std::array<double, static_cast<int>(Phase::kCount)>;
-
-// Adds the time spent in its scope to one phase.
-class ScopedPhase {
- public:
-  ScopedPhase(PhaseSeconds& seconds, Phase phase)
-      : seconds_(seconds), phase_(phase), start_(MPI_Wtime()) {}
-  ~ScopedPhase() { seconds_[static_cast<int>(phase_)] += MPI_Wtime() - start_; }
-  ScopedPhase(const ScopedPhase&) = delete;
-  ScopedPhase& operator=(const ScopedPhase&) = delete;
-
- private:
-  PhaseSeconds& seconds_;
-  Phase phase_;
-  double start_;
-};
-
-// The driver's iteration (alternating_driver.cpp) rebuilt from the same public
-// pieces with a timer around each, to see where the time goes. Keep it in step
-// with the driver. Collective over grid.all().
-template <typename T>
-PhaseSeconds time_phases(const gridnmf::ProcessGrid& grid, const gridnmf::Distribution& dist,
-                         const LocalMatrix<T>& v, LocalMatrix<T> w_own, LocalMatrix<T> ht_own,
-                         int iterations) {
-  namespace comm = gridnmf::comm;
-  namespace local = gridnmf::local;
-  const std::int64_t k = w_own.cols;
-  const std::int64_t m_i = v.rows;
-  const std::int64_t n_j = v.cols;
-  const auto w_pieces = dist.w_piece_sizes(grid.row());
-  const auto h_pieces = dist.h_piece_sizes(grid.col());
-  LocalMatrix<T> w_block(m_i, k), ht_block(n_j, k), vtw_partial(n_j, k), vht_partial(m_i, k);
-  LocalMatrix<T> vtw_own(ht_own.rows, k), vht_own(w_own.rows, k), gram_w(k, k), gram_h(k, k);
-  std::vector<T> gram_w_and_dot(static_cast<std::size_t>(k * k + 1));
-  auto rule = gridnmf::make_update_rule<T>(gridnmf::Algorithm::kMu);
-
-  local::gram(w_own.data(), w_own.rows, k, gram_w.data());
-  comm::allreduce_sum(grid.all(), gram_w.data(), k * k);
-  PhaseSeconds seconds{};
-  MPI_Barrier(grid.all());
-  for (int iteration = 0; iteration < iterations; ++iteration) {
-    {
-      ScopedPhase p(seconds, Phase::kGatherW);
-      comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, w_block.data());
-    }
-    {
-      ScopedPhase p(seconds, Phase::kGemmVtW);
-      local::gemm(true, false, n_j, k, m_i, T(1), v.data(), n_j, w_block.data(), k, T(0),
-                  vtw_partial.data(), k);
-    }
-    {
-      ScopedPhase p(seconds, Phase::kReduceScatterVtW);
-      comm::reduce_scatter_rows(grid.col_comm(), vtw_partial.data(), h_pieces, k,
-                                vtw_own.data());
-    }
-    {
-      ScopedPhase p(seconds, Phase::kUpdateH);
-      rule->update(ht_own, vtw_own, gram_w);
-    }
-    {
-      ScopedPhase p(seconds, Phase::kGramH);
-      local::gram(ht_own.data(), ht_own.rows, k, gram_h.data());
-      comm::allreduce_sum(grid.all(), gram_h.data(), k * k);
-    }
-    {
-      ScopedPhase p(seconds, Phase::kGatherH);
-      comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ht_block.data());
-    }
-    {
-      ScopedPhase p(seconds, Phase::kGemmVHt);
-      local::gemm(false, false, m_i, k, n_j, T(1), v.data(), n_j, ht_block.data(), k, T(0),
-                  vht_partial.data(), k);
-    }
-    {
-      ScopedPhase p(seconds, Phase::kReduceScatterVHt);
-      comm::reduce_scatter_rows(grid.row_comm(), vht_partial.data(), w_pieces, k,
-                                vht_own.data());
-    }
-    {
-      ScopedPhase p(seconds, Phase::kUpdateW);
-      rule->update(w_own, vht_own, gram_h);
-    }
-    {
-      ScopedPhase p(seconds, Phase::kGramW);
-      local::gram(w_own.data(), w_own.rows, k, gram_w_and_dot.data());
-      gram_w_and_dot[k * k] =
-          static_cast<T>(local::dot(w_own.data(), vht_own.data(), w_own.size()));
-      comm::allreduce_sum(grid.all(), gram_w_and_dot.data(), k * k + 1);
-      std::copy_n(gram_w_and_dot.begin(), k * k, gram_w.values.begin());
-    }
-  }
-  for (double& s : seconds) s /= iterations;
-  return seconds;
 }
 
 template <typename T>
@@ -341,27 +240,31 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
   const MemoryUse at_start = memory_use();
 
   const gridnmf::SyntheticProblem problem{options.rows, options.cols, k, 0.0, options.seed};
-  const LocalMatrix<T> v =
-      gridnmf::synthetic_block<T>(problem, dist.block_rows(grid.row()), dist.block_cols(grid.col()));
+  const LocalMatrix<T> v = gridnmf::synthetic_block<T>(problem, dist.block_rows(grid.row()),
+                                                       dist.block_cols(grid.col()));
   const double v_bytes = static_cast<double>(v.size()) * sizeof(T);
-
-  const GemmProbe probe = probe_gemm(all, v, k, options.gemm_repeats);
-  const Spread gemm_rate = spread(all, probe.flops_per_second);
-  const double gemm_rate_sum = gemm_rate.avg * ranks;
+  const MemoryUse with_v = memory_use();
 
   const gridnmf::MatrixStatistics stats = gridnmf::global_statistics(grid, v);
   const double v_mean = stats.sum / (static_cast<double>(options.rows) * options.cols);
   const double scale = gridnmf::random_init_scale(v_mean, k);
-  auto w_own = gridnmf::random_w_rows<T>(dist.owned_w_rows(grid.row(), grid.col()), k,
-                                         options.seed, scale);
-  auto ht_own = gridnmf::random_ht_cols<T>(dist.owned_h_cols(grid.row(), grid.col()), k,
-                                           options.seed, scale);
+  auto w_own =
+      gridnmf::random_w_rows<T>(dist.owned_w_rows(grid.row(), grid.col()), k, options.seed, scale);
+  auto ht_own =
+      gridnmf::random_ht_cols<T>(dist.owned_h_cols(grid.row(), grid.col()), k, options.seed, scale);
 
   const int total_iterations = options.warmup + options.iterations;
   MPI_Barrier(all);
-  auto result = gridnmf::run_alternating_updates<T>(
-      grid, dist, v, stats, std::move(w_own), std::move(ht_own), gridnmf::Algorithm::kMu,
-      gridnmf::StoppingRule{total_iterations, 0.0});
+  auto result = gridnmf::run_alternating_updates<T>(grid, dist, v, stats, std::move(w_own),
+                                                    std::move(ht_own), gridnmf::Algorithm::kMu,
+                                                    gridnmf::StoppingRule{total_iterations, 0.0});
+  // Taken before the GEMM probe, whose buffers are not part of a real run.
+  const MemoryUse after_solve = memory_use();
+
+  const gridnmf::local::ProductLayout layout = gridnmf::local::preferred_product_layout();
+  const GemmProbe probe = probe_gemm(all, v, k, options.gemm_repeats, layout);
+  const Spread gemm_rate = spread(all, probe.flops_per_second);
+  const double gemm_rate_sum = gemm_rate.avg * ranks;
 
   // Each iteration ends in an allreduce, so ranks agree closely; the slowest
   // rank's time is the one a user waits for.
@@ -370,28 +273,22 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
     per_iteration[t] = result.history[t].seconds - (t > 0 ? result.history[t - 1].seconds : 0.0);
   }
   MPI_Allreduce(MPI_IN_PLACE, per_iteration.data(), total_iterations, MPI_DOUBLE, MPI_MAX, all);
-  const std::vector<double> measured(per_iteration.begin() + options.warmup,
-                                     per_iteration.end());
+  const std::vector<double> measured(per_iteration.begin() + options.warmup, per_iteration.end());
   const double sec_per_iter = median(measured);
   const double flops = gridnmf::flops_per_iteration(dist, k);
   const double ideal_seconds = flops / gemm_rate_sum;
   const double ratio = sec_per_iter / ideal_seconds;
+  // With equal blocks the slowest core sets the pace; the gap between the two
+  // bounds is core-speed imbalance, not overhead of the iteration.
+  const Spread gemm_seconds = spread(all, probe.seconds_vtw + probe.seconds_vht);
+  const Spread gemm_median_seconds = spread(all, probe.median_seconds_both);
 
-  const MemoryUse after_solve = memory_use();
   const Spread rss = spread(all, static_cast<double>(after_solve.peak));
   const Spread rss_at_start = spread(all, static_cast<double>(at_start.current));
+  const Spread rss_with_v = spread(all, static_cast<double>(with_v.current));
   const Spread v_block = spread(all, v_bytes);
   const Spread rss_over_v = spread(all, static_cast<double>(after_solve.peak) / v_bytes);
 
-  std::optional<PhaseSeconds> phases;
-  if (options.breakdown) {
-    phases = time_phases(grid, dist, v, std::move(result.w_own), std::move(result.ht_own),
-                         options.iterations);
-  }
-  std::vector<Spread> phase_spread;
-  if (phases) {
-    for (const double s : *phases) phase_spread.push_back(spread(all, s));
-  }
   if (!print) return;
 
   const std::string precision = gridnmf::to_string(options.precision);
@@ -403,48 +300,47 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
   std::printf("  V block (rank 0): %lld x %lld, %.1f MiB (max over ranks %.1f MiB)\n",
               static_cast<long long>(v.rows), static_cast<long long>(v.cols), v_bytes / mib,
               v_block.max / mib);
-  std::printf("  GEMM probe (rank 0, best of %d): V^T W_i %.4f s, V H_j^T %.4f s\n",
-              options.gemm_repeats, probe.seconds_vtw, probe.seconds_vht);
+  std::printf("  GEMM probe (rank 0, best of %d, %s layout): V^T W_i %.4f s, V H_j^T %.4f s\n",
+              options.gemm_repeats, gridnmf::local::to_string(layout).c_str(), probe.seconds_vtw,
+              probe.seconds_vht);
   std::printf("  GEMM rate per rank: %.2f GFLOP/s (min %.2f, max %.2f); sum %.2f GFLOP/s\n",
-              gemm_rate.avg / 1e9, gemm_rate.min / 1e9, gemm_rate.max / 1e9,
-              gemm_rate_sum / 1e9);
+              gemm_rate.avg / 1e9, gemm_rate.min / 1e9, gemm_rate.max / 1e9, gemm_rate_sum / 1e9);
+  std::printf("  both GEMMs on the slowest rank: best %.4f s, median %.4f s\n", gemm_seconds.max,
+              gemm_median_seconds.max);
   std::printf("  iterations: %d warm-up + %d measured; sec/iter is the median (slowest rank)\n",
               options.warmup, options.iterations);
   std::printf("  sec/iter: median %.4f, mean %.4f, min %.4f, max %.4f\n", sec_per_iter,
               mean(measured), *std::min_element(measured.begin(), measured.end()),
               *std::max_element(measured.begin(), measured.end()));
-  std::printf("  rate: %.2f GFLOP/s (4mnk per iteration)\n", flops / sec_per_iter / 1e9);
+  std::printf("  each iteration (slowest rank):");
+  for (const double seconds : per_iteration) std::printf(" %.4f", seconds);
+  std::printf("\n  rate: %.2f GFLOP/s (4mnk per iteration)\n", flops / sec_per_iter / 1e9);
   std::printf("  GEMM bound: %.4f s/iter; ratio measured/bound %.3f (target <= 1.15)\n",
               ideal_seconds, ratio);
-  std::printf("  peak RSS: max %.1f MiB over ranks (RSS at start max %.1f MiB); "
-              "RSS / V block: max %.3f\n",
-              rss.max / mib, rss_at_start.max / mib, rss_over_v.max);
+  std::printf("  slowest-rank GEMM bound: %.4f s/iter; ratio %.3f\n", gemm_seconds.max,
+              sec_per_iter / gemm_seconds.max);
+  std::printf(
+      "  peak RSS to the end of the solve: max %.1f MiB over ranks; RSS / V block: "
+      "max %.3f\n",
+      rss.max / mib, rss_over_v.max);
+  std::printf("  RSS before V: max %.1f MiB; with V: max %.1f MiB\n", rss_at_start.max / mib,
+              rss_with_v.max / mib);
   std::printf("  relative error after %d iterations: %.6g\n", result.iterations,
               result.relative_error);
-  if (phases) {
-    std::printf("  phase breakdown over %d more iterations, seconds per iteration "
-                "(min / avg / max over ranks):\n",
-                options.iterations);
-    double total = 0.0;
-    for (std::size_t p = 0; p < phase_spread.size(); ++p) {
-      std::printf("    %-34s %.5f / %.5f / %.5f\n", kPhaseNames[p], phase_spread[p].min,
-                  phase_spread[p].avg, phase_spread[p].max);
-      total += phase_spread[p].avg;
-    }
-    std::printf("    %-34s %.5f\n", "sum of averages", total);
-  }
-  std::printf("{\"benchmark\":\"gridnmf_bench\",\"m\":%lld,\"n\":%lld,\"k\":%lld,\"ranks\":%d,"
-              "\"grid\":\"%s\",\"precision\":\"%s\",\"iterations\":%d,\"warmup\":%d,"
-              "\"timing\":\"median\",\"sec_per_iter\":%.6g,\"sec_per_iter_mean\":%.6g,"
-              "\"gflops\":%.6g,\"gemm_gflops_per_rank\":%.6g,\"gemm_gflops_per_rank_min\":%.6g,"
-              "\"ratio_to_gemm_bound\":%.6g,\"peak_rss_bytes_max\":%lld,"
-              "\"v_block_bytes_max\":%lld,\"rss_over_v\":%.6g}\n",
-              static_cast<long long>(options.rows), static_cast<long long>(options.cols),
-              static_cast<long long>(k), ranks, grid_text.c_str(), precision.c_str(),
-              options.iterations, options.warmup, sec_per_iter, mean(measured),
-              flops / sec_per_iter / 1e9, gemm_rate.avg / 1e9, gemm_rate.min / 1e9, ratio,
-              static_cast<long long>(rss.max), static_cast<long long>(v_block.max),
-              rss_over_v.max);
+  std::printf(
+      "{\"benchmark\":\"gridnmf_bench\",\"m\":%lld,\"n\":%lld,\"k\":%lld,\"ranks\":%d,"
+      "\"grid\":\"%s\",\"precision\":\"%s\",\"layout\":\"%s\",\"iterations\":%d,\"warmup\":%d,"
+      "\"timing\":\"median\",\"sec_per_iter\":%.6g,\"sec_per_iter_mean\":%.6g,"
+      "\"gflops\":%.6g,\"gemm_gflops_per_rank\":%.6g,\"gemm_gflops_per_rank_min\":%.6g,"
+      "\"ratio_to_gemm_bound\":%.6g,\"ratio_to_slowest_rank_gemm\":%.6g,"
+      "\"peak_rss_bytes_max\":%lld,"
+      "\"v_block_bytes_max\":%lld,\"rss_over_v\":%.6g}\n",
+      static_cast<long long>(options.rows), static_cast<long long>(options.cols),
+      static_cast<long long>(k), ranks, grid_text.c_str(), precision.c_str(),
+      gridnmf::local::to_string(layout).c_str(), options.iterations,
+      options.warmup, sec_per_iter, mean(measured), flops / sec_per_iter / 1e9, gemm_rate.avg / 1e9,
+      gemm_rate.min / 1e9, ratio, sec_per_iter / gemm_seconds.max, static_cast<long long>(rss.max),
+      static_cast<long long>(v_block.max), rss_over_v.max);
   std::fflush(stdout);
 }
 
@@ -476,14 +372,14 @@ int main(int argc, char** argv) {
     return run(argc, argv, environment.world_size(), print);
   } catch (const gridnmf::UsageError& e) {
     // Replicated checks: every rank is here with the same message.
-    if (print) std::fprintf(stderr, "gridnmf_bench: error: %s\n%s", e.what(), kUsage);
+    if (print) std::fprintf(stderr, "gridnmf_bench: error: %s\n", e.what());
     return 2;
   } catch (const gridnmf::Error& e) {
     if (print) std::fprintf(stderr, "gridnmf_bench: error: %s\n", e.what());
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "gridnmf_bench: internal error on rank %d: %s\n",
-                 environment.world_rank(), e.what());
+    std::fprintf(stderr, "gridnmf_bench: internal error on rank %d: %s\n", environment.world_rank(),
+                 e.what());
     gridnmf::mpi::abort_all(3);
   }
 }

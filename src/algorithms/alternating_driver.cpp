@@ -10,6 +10,7 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/local/blas.hpp"
+#include "gridnmf/local/cross_products.hpp"
 
 namespace gridnmf {
 
@@ -39,17 +40,18 @@ MatrixStatistics global_statistics(const ProcessGrid& grid, const LocalMatrix<T>
 
 namespace {
 
-// The buffers of one iteration, sized once from the distribution.
+// The buffers of one iteration, sized once from the distribution. Each
+// block-sized buffer serves both halves: W_i is dead once V^T W_i is formed,
+// and H_j^T once V H_j^T is, so a half's product reuses the other half's
+// gathered factor and the workspace stays at (m_i + n_j) k entries.
 template <typename T>
 struct Workspace {
-  LocalMatrix<T> w_block;       // W_i: the rows of W matching V_ij
-  LocalMatrix<T> ht_block;      // H_j^T: the columns of H matching V_ij
-  LocalMatrix<T> vtw_partial;   // V_ij^T W_i, summed over the grid column
-  LocalMatrix<T> vht_partial;   // V_ij H_j^T, summed over the grid row
-  LocalMatrix<T> vtw_own;       // (W^T V)^T for the owned H columns
-  LocalMatrix<T> vht_own;       // V H^T for the owned W rows
-  LocalMatrix<T> gram_w;        // W^T W
-  LocalMatrix<T> gram_h;        // H H^T
+  LocalMatrix<T> rows_by_k;  // H half: W_i (gathered); W half: V_ij H_j^T (partial)
+  LocalMatrix<T> cols_by_k;  // W half: H_j^T (gathered); H half: V_ij^T W_i (partial)
+  LocalMatrix<T> vtw_own;    // (W^T V)^T for the owned H columns
+  LocalMatrix<T> vht_own;    // V H^T for the owned W rows
+  LocalMatrix<T> gram_w;     // W^T W
+  LocalMatrix<T> gram_h;     // H H^T
   // W^T W and <W, V H^T> reduced together in double: one allreduce, and the
   // error keeps its digits in float32 runs.
   std::vector<double> gram_w_and_dot;
@@ -93,16 +95,15 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
   check_message_sizes(dist, k);
 
   Workspace<T> ws;
-  ws.w_block = LocalMatrix<T>(m_i, k);
-  ws.ht_block = LocalMatrix<T>(n_j, k);
-  ws.vtw_partial = LocalMatrix<T>(n_j, k);
-  ws.vht_partial = LocalMatrix<T>(m_i, k);
+  ws.rows_by_k = LocalMatrix<T>(m_i, k);
+  ws.cols_by_k = LocalMatrix<T>(n_j, k);
   ws.vtw_own = LocalMatrix<T>(ht_own.rows, k);
   ws.vht_own = LocalMatrix<T>(w_own.rows, k);
   ws.gram_w = LocalMatrix<T>(k, k);
   ws.gram_h = LocalMatrix<T>(k, k);
   ws.gram_w_and_dot.resize(static_cast<size_t>(k * k + 1));
 
+  local::CrossProducts<T> products(local::preferred_product_layout(), m_i, n_j, k);
   auto rule = make_update_rule<T>(algorithm);
   Factorization<T> result;
   const double v_norm = std::sqrt(v_stats.sum_of_squares);
@@ -114,20 +115,18 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
   const double start = MPI_Wtime();
   for (int iteration = 1; iteration <= stopping.max_iterations; ++iteration) {
     // H half: W^T V restricted to the owned H columns, then the local update.
-    comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, ws.w_block.data());
-    local::gemm(true, false, n_j, k, m_i, T(1), v_block.data(), n_j, ws.w_block.data(), k, T(0),
-                ws.vtw_partial.data(), k);
-    comm::reduce_scatter_rows(grid.col_comm(), ws.vtw_partial.data(), h_pieces, k,
+    comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, ws.rows_by_k.data());
+    products.transposed_v_times(v_block.data(), ws.rows_by_k.data(), ws.cols_by_k.data());
+    comm::reduce_scatter_rows(grid.col_comm(), ws.cols_by_k.data(), h_pieces, k,
                               ws.vtw_own.data());
     rule->update(ht_own, ws.vtw_own, ws.gram_w);
 
     // W half: the mirror image with H H^T and V H^T.
     local::gram(ht_own.data(), ht_own.rows, k, ws.gram_h.data());
     comm::allreduce_sum(grid.all(), ws.gram_h.data(), k * k);
-    comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ws.ht_block.data());
-    local::gemm(false, false, m_i, k, n_j, T(1), v_block.data(), n_j, ws.ht_block.data(), k,
-                T(0), ws.vht_partial.data(), k);
-    comm::reduce_scatter_rows(grid.row_comm(), ws.vht_partial.data(), w_pieces, k,
+    comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ws.cols_by_k.data());
+    products.v_times(v_block.data(), ws.cols_by_k.data(), ws.rows_by_k.data());
+    comm::reduce_scatter_rows(grid.row_comm(), ws.rows_by_k.data(), w_pieces, k,
                               ws.vht_own.data());
     rule->update(w_own, ws.vht_own, ws.gram_h);
 

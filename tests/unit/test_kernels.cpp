@@ -7,6 +7,7 @@
 
 #include "gridnmf/init/counter_random.hpp"
 #include "gridnmf/local/blas.hpp"
+#include "gridnmf/local/cross_products.hpp"
 #include "gridnmf/local/mu_kernels.hpp"
 
 namespace gridnmf {
@@ -59,6 +60,31 @@ TEST(Blas, GramIsFullSymmetricXtX) {
       for (std::int64_t r = 0; r < rows; ++r) expected += x[r * k + a] * x[r * k + b];
       EXPECT_NEAR(g[a * k + b], expected, 1e-13);
     }
+}
+
+TEST(CrossProducts, BothLayoutsMatchLoops) {
+  const std::int64_t rows = 37, cols = 23, k = 4;
+  const std::vector<double> v = filled(rows * cols, 7), x = filled(rows * k, 8),
+                            y = filled(cols * k, 9);
+  for (const local::ProductLayout layout : {local::ProductLayout::kTall, local::ProductLayout::kWide}) {
+    SCOPED_TRACE(local::to_string(layout));
+    local::CrossProducts<double> products(layout, rows, cols, k);
+    std::vector<double> vtx(cols * k), vy(rows * k);
+    products.transposed_v_times(v.data(), x.data(), vtx.data());
+    products.v_times(v.data(), y.data(), vy.data());
+    for (std::int64_t c = 0; c < cols; ++c)
+      for (std::int64_t l = 0; l < k; ++l) {
+        double expected = 0.0;
+        for (std::int64_t r = 0; r < rows; ++r) expected += v[r * cols + c] * x[r * k + l];
+        EXPECT_NEAR(vtx[c * k + l], expected, 1e-12);
+      }
+    for (std::int64_t r = 0; r < rows; ++r)
+      for (std::int64_t l = 0; l < k; ++l) {
+        double expected = 0.0;
+        for (std::int64_t c = 0; c < cols; ++c) expected += v[r * cols + c] * y[c * k + l];
+        EXPECT_NEAR(vy[r * k + l], expected, 1e-12);
+      }
+  }
 }
 
 TEST(MuKernel, MatchesElementwiseFormula) {
