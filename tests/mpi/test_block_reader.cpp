@@ -89,6 +89,47 @@ TEST(BlockReader, ReadsOwnBlockOfEveryTypeAndLayout) {
   }
 }
 
+// The shared hyperspectral scenes (float64 contiguous, uint16 chunked+gzip,
+// float32 contiguous): each rank's block equals the same part of a whole
+// serial read. Skipped where ../shared/data is absent (a user's clone).
+TEST(BlockReader, ReadsTheSharedScenes) {
+  const std::filesystem::path data_dir = GRIDNMF_SHARED_DATA_DIR;
+  if (!std::filesystem::is_directory(data_dir)) {
+    GTEST_SKIP() << "no shared data at " << data_dir;
+  }
+  for (const char* scene : {"samson.h5", "jasper_ridge.h5", "misic_sim1.h5"}) {
+    const std::string path = (data_dir / scene).string();
+    if (!std::filesystem::exists(path)) continue;
+    // The whole matrix through the serial driver, as the oracle.
+    hid_t serial = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t data = H5Dopen2(serial, "V", H5P_DEFAULT);
+    hid_t space = H5Dget_space(data);
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(space, dims, nullptr);
+    std::vector<double> whole(dims[0] * dims[1]);
+    H5Dread(data, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, whole.data());
+    H5Sclose(space);
+    H5Dclose(data);
+    H5Fclose(serial);
+    const auto m = static_cast<std::int64_t>(dims[0]), n = static_cast<std::int64_t>(dims[1]);
+    for (const GridShape shape : all_grid_shapes(world_size())) {
+      SCOPED_TRACE(std::string(scene) + " on " + shape.to_string());
+      const ProcessGrid grid(MPI_COMM_WORLD, shape);
+      const Distribution dist(m, n, shape.rows, shape.cols);
+      io::Hdf5Handle file = io::open_parallel_file(grid.all(), path);
+      const IndexRange rows = dist.block_rows(grid.row());
+      const IndexRange cols = dist.block_cols(grid.col());
+      const auto block = io::read_block<double>(grid.all(), file.get(), path, "V", rows, cols);
+      std::int64_t mismatches = 0;
+      for (std::int64_t r = 0; r < block.rows; ++r)
+        for (std::int64_t c = 0; c < block.cols; ++c)
+          mismatches += block(r, c) != whole[(rows.begin + r) * n + cols.begin + c];
+      EXPECT_EQ(mismatches, 0);
+      EXPECT_EQ(block.size(), rows.size * cols.size);
+    }
+  }
+}
+
 // The message every rank gets when `work` throws, or "" if it does not.
 template <typename Work>
 std::string error_of(Work work) {
