@@ -37,7 +37,7 @@ using gridnmf::UsageError;
 constexpr const char* kUsage =
     "usage: gridnmf_bench --rows M --cols N --rank K [--iterations I (10)] [--warmup W (2)]\n"
     "                     [--precision float64|float32] [--grid PRxPC] [--seed S (1)]\n"
-    "                     [--gemm-repeats R (5)]\n"
+    "                     [--gemm-repeats R (5)] [--algorithm mu|hals|bpp] [--loss L]\n"
     "  Times MU iterations on a synthetic M x N matrix generated in memory on each rank.\n"
     "  GRIDNMF_PRODUCT_LAYOUT=tall|wide forces the GEMM layout (default: by BLAS core).\n";
 
@@ -48,6 +48,8 @@ struct BenchOptions {
   int iterations = 10;
   int warmup = 2;
   gridnmf::Precision precision = gridnmf::Precision::kFloat64;
+  gridnmf::Algorithm algorithm = gridnmf::Algorithm::kMu;
+  gridnmf::Loss loss;
   std::optional<gridnmf::GridShape> grid;
   std::uint64_t seed = 1;
   int gemm_repeats = 5;
@@ -79,7 +81,11 @@ BenchOptions parse_options(int argc, char** argv) {
     }
     if (a + 1 >= argc) throw UsageError(name + " needs a value (see --help)");
     const std::string value = argv[++a];
-    if (name == "--rows") {
+    if (name == "--algorithm") {
+      options.algorithm = gridnmf::algorithm_from_string(value);
+    } else if (name == "--loss") {
+      options.loss = gridnmf::loss_from_string(value);
+    } else if (name == "--rows") {
       options.rows = parse_integer(name, value, 1);
     } else if (name == "--cols") {
       options.cols = parse_integer(name, value, 1);
@@ -254,10 +260,14 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
       gridnmf::random_ht_cols<T>(dist.owned_h_cols(grid.row(), grid.col()), k, options.seed, scale);
 
   const int total_iterations = options.warmup + options.iterations;
+  gridnmf::SolverSettings settings;
+  settings.algorithm = options.algorithm;
+  settings.loss = options.loss;
+  settings.stopping = gridnmf::StoppingRule{total_iterations, 0.0, 0.0, 0.0};
+  settings.validate();
   MPI_Barrier(all);
   auto result = gridnmf::run_alternating_updates<T>(grid, dist, v, stats, std::move(w_own),
-                                                    std::move(ht_own), gridnmf::Algorithm::kMu,
-                                                    gridnmf::StoppingRule{total_iterations, 0.0});
+                                                    std::move(ht_own), settings);
   // Taken before the GEMM probe, whose buffers are not part of a real run.
   const MemoryUse after_solve = memory_use();
 
@@ -275,7 +285,7 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
   MPI_Allreduce(MPI_IN_PLACE, per_iteration.data(), total_iterations, MPI_DOUBLE, MPI_MAX, all);
   const std::vector<double> measured(per_iteration.begin() + options.warmup, per_iteration.end());
   const double sec_per_iter = median(measured);
-  const double flops = gridnmf::flops_per_iteration(dist, k);
+  const double flops = gridnmf::flops_per_iteration(dist, k, settings.loss);
   const double ideal_seconds = flops / gemm_rate_sum;
   const double ratio = sec_per_iter / ideal_seconds;
   // With equal blocks the slowest core sets the pace; the gap between the two
@@ -329,7 +339,8 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
               result.relative_error);
   std::printf(
       "{\"benchmark\":\"gridnmf_bench\",\"m\":%lld,\"n\":%lld,\"k\":%lld,\"ranks\":%d,"
-      "\"grid\":\"%s\",\"precision\":\"%s\",\"layout\":\"%s\",\"iterations\":%d,\"warmup\":%d,"
+      "\"grid\":\"%s\",\"precision\":\"%s\",\"algorithm\":\"%s\",\"loss\":\"%s\","
+      "\"layout\":\"%s\",\"iterations\":%d,\"warmup\":%d,"
       "\"timing\":\"median\",\"sec_per_iter\":%.6g,\"sec_per_iter_mean\":%.6g,"
       "\"gflops\":%.6g,\"gemm_gflops_per_rank\":%.6g,\"gemm_gflops_per_rank_min\":%.6g,"
       "\"ratio_to_gemm_bound\":%.6g,\"ratio_to_slowest_rank_gemm\":%.6g,"
@@ -337,6 +348,7 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
       "\"v_block_bytes_max\":%lld,\"rss_over_v\":%.6g}\n",
       static_cast<long long>(options.rows), static_cast<long long>(options.cols),
       static_cast<long long>(k), ranks, grid_text.c_str(), precision.c_str(),
+      gridnmf::to_string(settings.algorithm).c_str(), gridnmf::to_string(settings.loss).c_str(),
       gridnmf::local::to_string(layout).c_str(), options.iterations,
       options.warmup, sec_per_iter, mean(measured), flops / sec_per_iter / 1e9, gemm_rate.avg / 1e9,
       gemm_rate.min / 1e9, ratio, sec_per_iter / gemm_seconds.max, static_cast<long long>(rss.max),

@@ -11,7 +11,7 @@ packages=(
   libopenblas-dev libscalapack-openmpi-dev
   libboost-program-options-dev
   libgtest-dev
-  python3-h5py python3-numpy
+  python3-h5py python3-numpy python3-sklearn
 )
 missing=()
 for package in "${packages[@]}"; do

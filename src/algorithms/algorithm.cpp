@@ -7,13 +7,15 @@ namespace gridnmf {
 std::string to_string(Algorithm algorithm) {
   switch (algorithm) {
     case Algorithm::kMu: return "mu";
+    case Algorithm::kHals: return "hals";
   }
   return "unknown";
 }
 
 Algorithm algorithm_from_string(const std::string& text) {
   if (text == "mu") return Algorithm::kMu;
-  throw UsageError("unknown --algorithm '" + text + "' (supported: mu)");
+  if (text == "hals") return Algorithm::kHals;
+  throw UsageError("unknown --algorithm '" + text + "' (supported: mu, hals)");
 }
 
 }  // namespace gridnmf

@@ -1,5 +1,6 @@
 #include "gridnmf/algorithms/update_rule.hpp"
 
+#include "gridnmf/algorithms/hals_update.hpp"
 #include "gridnmf/algorithms/mu_update.hpp"
 #include "gridnmf/error.hpp"
 
@@ -9,6 +10,7 @@ template <typename T>
 std::unique_ptr<UpdateRule<T>> make_update_rule(Algorithm algorithm) {
   switch (algorithm) {
     case Algorithm::kMu: return std::make_unique<MuUpdate<T>>();
+    case Algorithm::kHals: return std::make_unique<HalsUpdate<T>>();
   }
   throw UsageError("algorithm '" + to_string(algorithm) + "' has no update rule");
 }

@@ -64,7 +64,9 @@ std::int64_t non_negative_seed(std::int64_t seed) {
 
 std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& args, bool print) {
   FactorizeOptions options;
-  std::string algorithm = to_string(options.algorithm);
+  std::string algorithm = to_string(options.solver.algorithm);
+  std::string loss = to_string(options.solver.loss);
+  StoppingRule& stopping = options.solver.stopping;
   std::string grid;
   std::string precision = to_string(options.precision);
   std::int64_t seed = static_cast<std::int64_t>(options.seed);
@@ -74,10 +76,17 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
       ("input", po::value(&options.input), "HDF5 file holding V (rows = features, columns = samples)")
       ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V in --input")
       ("rank", po::value(&options.rank), "factorization rank k (1 <= k <= min(m, n))")
-      ("algorithm", po::value(&algorithm)->default_value(algorithm), "update rule: mu")
+      ("algorithm", po::value(&algorithm)->default_value(algorithm), "update rule: mu, hals or bpp")
+      ("loss", po::value(&loss)->default_value(loss), "frobenius, kl, itakura-saito or beta:B (B in [0, 2]; mu only)")
+      ("l1-w", po::value(&options.solver.penalty_w.l1)->default_value(0.0), "adds l1-w * sum(W) to the objective")
+      ("l2-w", po::value(&options.solver.penalty_w.l2)->default_value(0.0), "adds 0.5 * l2-w * ||W||_F^2")
+      ("l1-h", po::value(&options.solver.penalty_h.l1)->default_value(0.0), "adds l1-h * sum(H) (sparser H)")
+      ("l2-h", po::value(&options.solver.penalty_h.l2)->default_value(0.0), "adds 0.5 * l2-h * ||H||_F^2")
       ("grid", po::value(&grid), "process grid PRxPC (default: the one moving fewest words)")
-      ("max-iter", po::value(&options.max_iterations)->default_value(options.max_iterations), "maximum number of iterations")
-      ("tol", po::value(&options.tolerance)->default_value(options.tolerance), "stop when the relative error improves by less than this fraction; 0 disables")
+      ("max-iter", po::value(&stopping.max_iterations)->default_value(stopping.max_iterations), "maximum number of iterations")
+      ("tol", po::value(&stopping.tolerance)->default_value(stopping.tolerance), "stop when the objective improves by less than this fraction; 0 disables")
+      ("time-limit", po::value(&stopping.time_limit_seconds)->default_value(0.0), "stop after the iteration that passes this many seconds (result written, not converged); 0 disables")
+      ("pg-tol", po::value(&stopping.pg_tolerance)->default_value(0.0), "stop when the projected gradient norm falls below this fraction of its initial value (frobenius); 0 disables")
       ("seed", po::value(&seed)->default_value(seed), "seed of the random initialisation")
       ("init", po::value(&options.init)->default_value(options.init), "random, or file:PATH (HDF5 with /W and /H)")
       ("precision", po::value(&precision)->default_value(precision), "float64 or float32")
@@ -88,7 +97,8 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
                      print)) {
     return std::nullopt;
   }
-  options.algorithm = algorithm_from_string(algorithm);
+  options.solver.algorithm = algorithm_from_string(algorithm);
+  options.solver.loss = loss_from_string(loss);
   options.precision = precision_from_string(precision);
   options.seed = static_cast<std::uint64_t>(non_negative_seed(seed));
   if (!grid.empty()) options.grid = parse_grid_shape(grid);

@@ -12,8 +12,8 @@ void ProgressPrinter::message(const std::string& text) const {
 void ProgressPrinter::iteration(const IterationRecord& record) const {
   if (!enabled_ || every_ == 0) return;
   if (record.iteration == 1 || record.iteration % every_ == 0) {
-    std::printf("iter %6d  rel_error %.6e  seconds %9.3f\n", record.iteration,
-                record.relative_error, record.seconds);
+    std::printf("iter %6d  rel_error %.6e  objective %.6e  seconds %9.3f\n", record.iteration,
+                record.relative_error, record.objective, record.seconds);
     std::fflush(stdout);
   }
 }

@@ -54,16 +54,20 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::Hdf5Han
       io::read_block<T>(grid.all(), input.get(), options.input, options.dataset, rows, cols);
   input.close("cannot close " + options.input);
   io::check_nonnegative_finite(grid.all(), v_block, rows, cols, where);
+  if (options.solver.loss.beta == 0.0) {
+    io::check_no_zeros(grid.all(), v_block, rows, cols, where,
+                       "--loss itakura-saito needs strictly positive data");
+  }
   const MatrixStatistics stats = global_statistics(grid, v_block);
 
   auto [w_own, ht_own] = initial_factors<T>(grid, dist, options, stats);
-  const StoppingRule stopping{options.max_iterations, options.tolerance};
   const Factorization<T> result = run_alternating_updates<T>(
-      grid, dist, v_block, stats, std::move(w_own), std::move(ht_own), options.algorithm,
-      stopping, [&](const IterationRecord& record) { printer.iteration(record); });
+      grid, dist, v_block, stats, std::move(w_own), std::move(ht_own), options.solver,
+      [&](const IterationRecord& record) { printer.iteration(record); });
 
   io::RunDescription run;
-  run.algorithm = to_string(options.algorithm);
+  run.algorithm = to_string(options.solver.algorithm);
+  run.loss = to_string(options.solver.loss);
   run.precision = to_string(options.precision);
   run.seed = static_cast<std::int64_t>(options.seed);
   run.input = options.input;
@@ -75,7 +79,7 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::Hdf5Han
 
   printer.summary(result.iterations, result.relative_error, result.objective,
                   to_string(result.stop_reason), result.seconds, MPI_Wtime() - start_time,
-                  flops_per_iteration(dist, options.rank));
+                  flops_per_iteration(dist, options.rank, options.solver.loss));
   printer.message("wrote " + options.output);
 }
 
@@ -105,7 +109,8 @@ void run_factorize(const FactorizeOptions& options) {
   const Distribution dist(shape.rows, shape.cols, grid_shape.rows, grid_shape.cols);
   printer.message("gridnmf: V " + std::to_string(shape.rows) + " x " +
                   std::to_string(shape.cols) + ", rank " + std::to_string(options.rank) +
-                  ", algorithm " + to_string(options.algorithm) + ", " +
+                  ", algorithm " + to_string(options.solver.algorithm) + ", loss " +
+                  to_string(options.solver.loss) + ", " +
                   to_string(options.precision) + ", grid " + grid_shape.to_string() +
                   (options.grid ? " (given)" : " (chosen to minimise communication)") + ", " +
                   std::to_string(world_size) + " ranks");

@@ -22,10 +22,7 @@ void FactorizeOptions::validate() const {
   if (output.empty()) throw UsageError("--output is required");
   if (dataset.empty()) throw UsageError("--dataset must not be empty");
   if (rank <= 0) throw UsageError("--rank must be a positive integer, got " + std::to_string(rank));
-  if (max_iterations < 1) {
-    throw UsageError("--max-iter must be at least 1, got " + std::to_string(max_iterations));
-  }
-  if (!(tolerance >= 0.0)) throw UsageError("--tol must be >= 0");
+  solver.validate();
   if (print_every < 0) throw UsageError("--print-every must be >= 0");
   if (init != "random" && init.rfind("file:", 0) != 0) {
     throw UsageError("unknown --init '" + init + "' (supported: random, file:PATH)");
@@ -51,9 +48,16 @@ std::string FactorizeOptions::to_text() const {
   text << "input = " << input << "\n"
        << "dataset = " << dataset << "\n"
        << "rank = " << rank << "\n"
-       << "algorithm = " << to_string(algorithm) << "\n"
-       << "max-iter = " << max_iterations << "\n"
-       << "tol = " << tolerance << "\n"
+       << "algorithm = " << to_string(solver.algorithm) << "\n"
+       << "loss = " << to_string(solver.loss) << "\n"
+       << "l1-w = " << solver.penalty_w.l1 << "\n"
+       << "l2-w = " << solver.penalty_w.l2 << "\n"
+       << "l1-h = " << solver.penalty_h.l1 << "\n"
+       << "l2-h = " << solver.penalty_h.l2 << "\n"
+       << "max-iter = " << solver.stopping.max_iterations << "\n"
+       << "tol = " << solver.stopping.tolerance << "\n"
+       << "time-limit = " << solver.stopping.time_limit_seconds << "\n"
+       << "pg-tol = " << solver.stopping.pg_tolerance << "\n"
        << "seed = " << seed << "\n"
        << "init = " << init << "\n"
        << "precision = " << to_string(precision) << "\n"

@@ -62,6 +62,32 @@ void check_nonnegative_finite(MPI_Comm comm, const LocalMatrix<T>& block, const 
   }
 }
 
+template <typename T>
+void check_no_zeros(MPI_Comm comm, const LocalMatrix<T>& block, const IndexRange& rows,
+                    const IndexRange& cols, const std::string& where, const std::string& reason) {
+  std::int64_t total_cols = cols.end();
+  comm::allreduce_max(comm, &total_cols, 1);
+  std::int64_t zeros = 0;
+  std::int64_t first = std::numeric_limits<std::int64_t>::max();
+  for (std::int64_t r = 0; r < block.rows; ++r) {
+    for (std::int64_t c = 0; c < block.cols; ++c) {
+      if (block(r, c) != T(0)) continue;
+      ++zeros;
+      first = std::min(first, (rows.begin + r) * total_cols + cols.begin + c);
+    }
+  }
+  comm::allreduce_sum(comm, &zeros, 1);
+  comm::allreduce_min(comm, &first, 1);
+  if (zeros > 0) {
+    throw Error(where + " has " + std::to_string(zeros) + " zero entries (first at " +
+                position(first, total_cols) + "); " + reason);
+  }
+}
+
+template void check_no_zeros<double>(MPI_Comm, const LocalMatrix<double>&, const IndexRange&,
+                                     const IndexRange&, const std::string&, const std::string&);
+template void check_no_zeros<float>(MPI_Comm, const LocalMatrix<float>&, const IndexRange&,
+                                    const IndexRange&, const std::string&, const std::string&);
 template void check_nonnegative_finite<double>(MPI_Comm, const LocalMatrix<double>&,
                                                const IndexRange&, const IndexRange&,
                                                const std::string&);

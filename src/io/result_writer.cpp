@@ -37,16 +37,19 @@ void write_history(hid_t file, const std::vector<IterationRecord>& history, bool
   Hdf5Handle group(H5Gcreate2(file, "history", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                    H5Gclose, "cannot create group /history");
   std::vector<std::int64_t> iteration;
-  std::vector<double> relative_error, seconds;
+  std::vector<double> relative_error, objective, seconds;
   for (const IterationRecord& record : history) {
     iteration.push_back(record.iteration);
     relative_error.push_back(record.relative_error);
+    objective.push_back(record.objective);
     seconds.push_back(record.seconds);
   }
   write_history_column(group.get(), "iteration", H5T_STD_I64LE, H5T_NATIVE_INT64, iteration,
                        is_writer);
   write_history_column(group.get(), "relative_error", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                        relative_error, is_writer);
+  write_history_column(group.get(), "objective", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, objective,
+                       is_writer);
   write_history_column(group.get(), "seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, seconds,
                        is_writer);
 }
@@ -55,6 +58,7 @@ template <typename T>
 void write_run_attributes(hid_t file, const ProcessGrid& grid, const RunDescription& run,
                           const Factorization<T>& result) {
   write_attribute(file, "algorithm", run.algorithm);
+  write_attribute(file, "loss", run.loss);
   write_attribute(file, "rank", static_cast<std::int64_t>(result.w_own.cols));
   write_attribute(file, "iterations", static_cast<std::int64_t>(result.iterations));
   write_attribute(file, "relative_error", result.relative_error);

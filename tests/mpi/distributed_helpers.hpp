@@ -11,7 +11,7 @@
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/matrix/distribution.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
-#include "serial_mu.hpp"
+#include "serial_reference.hpp"
 
 namespace gridnmf::testing {
 

@@ -129,7 +129,7 @@ TEST(DistributedMu, NonFiniteIterateIsAnErrorOnEveryRank) {
     std::string message;
     try {
       run_alternating_updates<double>(grid, dist, v, stats, std::move(w), std::move(ht),
-                                      Algorithm::kMu, StoppingRule{10, 1e-4});
+                                      fixed_iterations(Algorithm::kMu, 10));
     } catch (const Error& e) {
       message = e.what();
     }

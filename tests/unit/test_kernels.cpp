@@ -1,13 +1,17 @@
 // Local kernels against plain loops, and the counter-based random numbers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 #include <set>
 #include <vector>
 
 #include "gridnmf/init/counter_random.hpp"
 #include "gridnmf/local/blas.hpp"
 #include "gridnmf/local/cross_products.hpp"
+#include "gridnmf/local/hals_kernels.hpp"
+#include "gridnmf/local/projected_gradient.hpp"
 #include "gridnmf/local/mu_kernels.hpp"
 
 namespace gridnmf {
@@ -93,13 +97,14 @@ TEST(MuKernel, MatchesElementwiseFormula) {
   const std::vector<double> cross = filled(rows * k, 5), gram = filled(k * k, 6);
   const std::vector<double> before = x;
   std::vector<double> scratch(rows * k);
-  local::mu_update(x.data(), cross.data(), gram.data(), rows, k, scratch.data());
+  const double l1 = 0.3, l2 = 0.2;
+  local::mu_update(x.data(), cross.data(), gram.data(), rows, k, l1, l2, scratch.data());
   for (std::int64_t r = 0; r < rows; ++r)
     for (std::int64_t c = 0; c < k; ++c) {
-      double denominator = 0.0;
+      double denominator = l2 * before[r * k + c];
       for (std::int64_t l = 0; l < k; ++l) denominator += before[r * k + l] * gram[l * k + c];
-      const double expected =
-          before[r * k + c] * cross[r * k + c] / (denominator + local::mu_epsilon<double>());
+      const double expected = before[r * k + c] * std::max(cross[r * k + c] - l1, 0.0) /
+                              (denominator + local::mu_epsilon<double>());
       EXPECT_NEAR(x[r * k + c], expected, 1e-14 * std::abs(expected));
     }
 }
@@ -108,8 +113,62 @@ TEST(MuKernel, ZeroGramColumnGivesZeroNotNaN) {
   std::vector<double> x = {1.0, 2.0};
   const std::vector<double> cross = {0.0, 0.0}, gram = {0.0, 0.0, 0.0, 0.0};
   std::vector<double> scratch(2);
-  local::mu_update(x.data(), cross.data(), gram.data(), 1, 2, scratch.data());
+  local::mu_update(x.data(), cross.data(), gram.data(), 1, 2, 0.0, 0.0, scratch.data());
   EXPECT_EQ(x, std::vector<double>({0.0, 0.0}));
+}
+
+// The textbook HALS sweep: column by column, each using the columns already
+// updated, the residual recomputed from scratch every time.
+void textbook_hals(std::vector<double>& x, const std::vector<double>& cross,
+                   const std::vector<double>& gram, std::int64_t rows, std::int64_t k, double l1,
+                   double l2) {
+  for (std::int64_t l = 0; l < k; ++l) {
+    const double curvature = gram[l * k + l] + l2;
+    if (curvature <= 0) continue;
+    for (std::int64_t r = 0; r < rows; ++r) {
+      double xg = l2 * x[r * k + l];
+      for (std::int64_t j = 0; j < k; ++j) xg += x[r * k + j] * gram[j * k + l];
+      x[r * k + l] = std::max(0.0, x[r * k + l] + (cross[r * k + l] - l1 - xg) / curvature);
+    }
+  }
+}
+
+TEST(HalsKernel, MatchesTextbookSweepWithAndWithoutPenalties) {
+  const std::int64_t rows = 11, k = 5;
+  const std::vector<double> a = filled(8 * k, 10);
+  std::vector<double> gram(k * k, 0.0);
+  for (std::int64_t i = 0; i < 8; ++i)
+    for (std::int64_t p = 0; p < k; ++p)
+      for (std::int64_t q = 0; q < k; ++q) gram[p * k + q] += a[i * k + p] * a[i * k + q];
+  for (std::int64_t q = 0; q < k; ++q) gram[2 * k + q] = gram[q * k + 2] = 0.0;  // zero column
+  const std::vector<double> cross = filled(rows * k, 11);
+  for (const auto& [l1, l2] : {std::pair{0.0, 0.0}, std::pair{0.4, 0.7}}) {
+    std::vector<double> x = filled(rows * k, 12), expected = x, scratch(rows * k);
+    local::hals_update(x.data(), cross.data(), gram.data(), rows, k, l1, l2, scratch.data());
+    textbook_hals(expected, cross, gram, rows, k, l1, l2);
+    for (size_t i = 0; i < x.size(); ++i) EXPECT_NEAR(x[i], expected[i], 1e-12) << i;
+  }
+}
+
+TEST(ProjectedGradient, ZeroAtTheNnlsSolutionAndPositiveElsewhere) {
+  // One row, G = I: the solution of min 0.5|x|^2 - c.x, x >= 0 is max(c, 0).
+  const std::vector<double> gram = {1, 0, 0, 1}, cross = {2.0, -1.0};
+  std::vector<double> scratch(2);
+  const std::vector<double> solution = {2.0, 0.0};
+  EXPECT_EQ(local::projected_gradient_squared(solution.data(), cross.data(), gram.data(), 1, 2,
+                                              0.0, 0.0, scratch.data()),
+            0.0);
+  // At x = (1, 0): gradient (-1, 1); the second entry sits at the bound with a
+  // positive gradient and does not count.
+  const std::vector<double> x = {1.0, 0.0};
+  EXPECT_DOUBLE_EQ(local::projected_gradient_squared(x.data(), cross.data(), gram.data(), 1, 2,
+                                                     0.0, 0.0, scratch.data()),
+                   1.0);
+  // With l1 = 1 and l2 = 1 the solution moves to (0.5, 0).
+  const std::vector<double> penalized = {0.5, 0.0};
+  EXPECT_NEAR(local::projected_gradient_squared(penalized.data(), cross.data(), gram.data(), 1, 2,
+                                                1.0, 1.0, scratch.data()),
+              0.0, 1e-30);
 }
 
 TEST(CounterRandom, DependsOnlyOnSeedStreamAndIndex) {

@@ -4,28 +4,19 @@
 #include <string>
 #include <vector>
 
-#include "gridnmf/algorithms/algorithm.hpp"
+#include "gridnmf/algorithms/convergence_monitor.hpp"
+#include "gridnmf/algorithms/solver_settings.hpp"
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/matrix/distribution.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
 namespace gridnmf {
 
-// When to stop the alternating iteration.
-struct StoppingRule {
-  int max_iterations = 200;
-  // Stop once (previous error - error) / error < tolerance; 0 disables.
-  double tolerance = 1e-4;
-};
-
-// Which rule ended a run.
-enum class StopReason { kMaxIterations, kTolerance };
-std::string to_string(StopReason reason);
-
 // One line of the convergence history.
 struct IterationRecord {
   int iteration = 0;
   double relative_error = 0.0;  // ||V - WH||_F / ||V||_F
+  double objective = 0.0;       // the loss being minimised plus the penalties
   double seconds = 0.0;         // since the first iteration started
 };
 
@@ -36,11 +27,11 @@ struct Factorization {
   LocalMatrix<T> ht_own;  // owned columns of H, stored as columns x k
   int iterations = 0;
   double relative_error = 0.0;
-  double objective = 0.0;  // 0.5 * ||V - WH||_F^2
+  double objective = 0.0;
   StopReason stop_reason = StopReason::kMaxIterations;
   double seconds = 0.0;  // time in the iteration loop
   std::vector<IterationRecord> history;
-  bool converged() const { return stop_reason == StopReason::kTolerance; }
+  bool converged() const { return is_converged(stop_reason); }
 };
 
 // Sum and sum of squares of V over all ranks. Collective over grid.all().
@@ -54,20 +45,22 @@ MatrixStatistics global_statistics(const ProcessGrid& grid, const LocalMatrix<T>
 using ProgressCallback = std::function<void(const IterationRecord&)>;
 
 // Runs alternating updates (H half, then W half) from the given owned pieces
-// until `stopping` says so. v_block is this rank's V_ij (never copied);
-// w_own / ht_own are the rank's pieces as laid out by `dist`. The relative error
-// comes from the Gram identity; no W*H is formed. `progress` is called on every
-// rank after every iteration. Collective over grid.all(); throws Error on every
-// rank if the error becomes non-finite.
+// until settings.stopping says so. v_block is this rank's V_ij (never
+// copied); w_own / ht_own are the rank's pieces as laid out by `dist`. For the
+// Frobenius loss the error comes from the Gram identity (no W*H is formed);
+// other losses form W_i H_j tile by tile. `progress` is called on every rank
+// after every iteration. Collective over grid.all(); throws Error on every
+// rank if an iterate becomes non-finite. settings must have passed validate().
 template <typename T>
 Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribution& dist,
                                          const LocalMatrix<T>& v_block,
                                          const MatrixStatistics& v_stats,
                                          LocalMatrix<T> w_own, LocalMatrix<T> ht_own,
-                                         Algorithm algorithm, const StoppingRule& stopping,
+                                         const SolverSettings& settings,
                                          const ProgressCallback& progress = {});
 
-// Flops counted per iteration (the two large GEMMs): 4 m n k.
-double flops_per_iteration(const Distribution& dist, std::int64_t k);
+// Flops counted per iteration in the large GEMMs: 4 m n k for the Frobenius
+// loss, 8 m n k for KL, 12 m n k for other betas (W_i H_j formed in both halves).
+double flops_per_iteration(const Distribution& dist, std::int64_t k, const Loss& loss);
 
 }  // namespace gridnmf

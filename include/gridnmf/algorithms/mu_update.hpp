@@ -10,8 +10,8 @@ namespace gridnmf {
 template <typename T>
 class MuUpdate final : public UpdateRule<T> {
  public:
-  void update(LocalMatrix<T>& factor, const LocalMatrix<T>& cross,
-              const LocalMatrix<T>& gram) override;
+  void update(LocalMatrix<T>& factor, const LocalMatrix<T>& cross, const LocalMatrix<T>& gram,
+              const Penalty& penalty) override;
 
  private:
   std::vector<T> scratch_;  // factor * gram, reused across iterations

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "gridnmf/algorithms/algorithm.hpp"
+#include "gridnmf/algorithms/solver_settings.hpp"
 #include "gridnmf/config/precision.hpp"
 #include "gridnmf/grid/grid_shape.hpp"
 
@@ -15,10 +15,8 @@ struct FactorizeOptions {
   std::string input;
   std::string dataset = "V";
   std::int64_t rank = 0;  // k
-  Algorithm algorithm = Algorithm::kMu;
   std::optional<GridShape> grid;  // chosen from m, n and the rank count when absent
-  int max_iterations = 200;
-  double tolerance = 1e-4;
+  SolverSettings solver;          // algorithm, loss, penalties, stopping rules
   std::uint64_t seed = 1;
   std::string init = "random";  // "random" or "file:PATH"
   Precision precision = Precision::kFloat64;

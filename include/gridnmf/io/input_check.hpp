@@ -16,4 +16,11 @@ template <typename T>
 void check_nonnegative_finite(MPI_Comm comm, const LocalMatrix<T>& block, const IndexRange& rows,
                               const IndexRange& cols, const std::string& where);
 
+// Rejects zero entries, for losses that are infinite on them (Itakura-Saito:
+// v / y - log(v / y) - 1 with v = 0). `reason` ends the message.
+// Collective over `comm`.
+template <typename T>
+void check_no_zeros(MPI_Comm comm, const LocalMatrix<T>& block, const IndexRange& rows,
+                    const IndexRange& cols, const std::string& where, const std::string& reason);
+
 }  // namespace gridnmf::io

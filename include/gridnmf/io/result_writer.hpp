@@ -11,6 +11,7 @@ namespace gridnmf::io {
 // What the output file records about a run besides W, H and the history.
 struct RunDescription {
   std::string algorithm;
+  std::string loss;
   std::string precision;
   std::int64_t seed = 0;
   std::string input;

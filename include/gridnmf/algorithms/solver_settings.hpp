@@ -1,0 +1,44 @@
+#pragma once
+
+#include "gridnmf/algorithms/algorithm.hpp"
+#include "gridnmf/algorithms/loss.hpp"
+
+namespace gridnmf {
+
+// Penalty on one factor X added to the objective:
+//   l1 * sum(X) + 0.5 * l2 * ||X||_F^2   (X >= 0, so sum(X) = ||X||_1).
+// For the X half it adds l2 to the diagonal of the Gram matrix and subtracts
+// l1 from the cross product, which is how every update rule applies it.
+struct Penalty {
+  double l1 = 0.0;
+  double l2 = 0.0;
+};
+
+// When to stop the alternating iteration. 0 disables a rule.
+struct StoppingRule {
+  int max_iterations = 200;
+  // Stop once (previous objective - objective) / objective < tolerance.
+  double tolerance = 1e-4;
+  // Stop after the first iteration that ends past this many seconds.
+  double time_limit_seconds = 0.0;
+  // Stop once ||PG(W, H)|| <= pg_tolerance * ||PG(W0, H0)||, PG the projected
+  // gradient (Frobenius loss only). Evaluated one iteration late: the check at
+  // the end of iteration t uses the iterate of iteration t - 1.
+  double pg_tolerance = 0.0;
+};
+
+// Everything the alternating driver needs besides the data.
+struct SolverSettings {
+  Algorithm algorithm = Algorithm::kMu;
+  Loss loss;
+  Penalty penalty_w;
+  Penalty penalty_h;
+  StoppingRule stopping;
+
+  // Throws UsageError naming the options that do not go together (an
+  // algorithm without that loss, negative penalties, pg-tol with a
+  // non-Frobenius loss). Replicated: the same verdict on every rank.
+  void validate() const;
+};
+
+}  // namespace gridnmf

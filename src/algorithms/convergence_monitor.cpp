@@ -1,0 +1,39 @@
+#include "gridnmf/algorithms/convergence_monitor.hpp"
+
+namespace gridnmf {
+
+std::string to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::kMaxIterations: return "max_iterations";
+    case StopReason::kTolerance: return "tolerance";
+    case StopReason::kProjectedGradient: return "projected_gradient";
+    case StopReason::kTimeLimit: return "time_limit";
+  }
+  return "unknown";
+}
+
+bool is_converged(StopReason reason) {
+  return reason == StopReason::kTolerance || reason == StopReason::kProjectedGradient;
+}
+
+std::optional<StopReason> ConvergenceMonitor::after_iteration(int iteration, double objective,
+                                                              bool past_time_limit,
+                                                              double previous_pg_norm) {
+  std::optional<StopReason> stop;
+  if (rule_.tolerance > 0 && iteration > 1 &&
+      (objective == 0.0 ||
+       (previous_objective_ - objective) / objective < rule_.tolerance)) {
+    stop = StopReason::kTolerance;
+  } else if (rule_.pg_tolerance > 0 && iteration > 1 &&
+             previous_pg_norm <= rule_.pg_tolerance * initial_pg_) {
+    stop = StopReason::kProjectedGradient;
+  } else if (past_time_limit) {
+    stop = StopReason::kTimeLimit;
+  } else if (iteration >= rule_.max_iterations) {
+    stop = StopReason::kMaxIterations;
+  }
+  previous_objective_ = objective;
+  return stop;
+}
+
+}  // namespace gridnmf

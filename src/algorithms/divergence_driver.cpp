@@ -1,0 +1,163 @@
+#include "divergence_driver.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/error.hpp"
+#include "gridnmf/local/beta_divergence.hpp"
+
+namespace gridnmf {
+
+namespace {
+
+// Scalars of the current iterate, reduced with the k column sums of W.
+enum Scalar { kDivergence, kSquaredError, kSumW, kSumH, kSquaresW, kSquaresH, kPastTimeLimit,
+              kScalars };
+
+template <typename T>
+void add_sums(const LocalMatrix<T>& x, double& sum, double& squares) {
+  for (const T value : x.values) {
+    sum += value;
+    squares += static_cast<double>(value) * value;
+  }
+}
+
+}  // namespace
+
+template <typename T>
+Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribution& dist,
+                                        const LocalMatrix<T>& v_block,
+                                        const MatrixStatistics& v_stats, LocalMatrix<T> w_own,
+                                        LocalMatrix<T> ht_own, const SolverSettings& settings,
+                                        const ProgressCallback& progress) {
+  const std::int64_t k = w_own.cols;
+  const std::int64_t m_i = v_block.rows;
+  const std::int64_t n_j = v_block.cols;
+  const std::vector<std::int64_t> w_pieces = dist.w_piece_sizes(grid.row());
+  const std::vector<std::int64_t> h_pieces = dist.h_piece_sizes(grid.col());
+  const double beta = settings.loss.beta;
+  const Penalty& pen_w = settings.penalty_w;
+  const Penalty& pen_h = settings.penalty_h;
+  const double time_limit = settings.stopping.time_limit_seconds;
+
+  local::BetaDivergenceTerms<T> terms(beta, v_block.data(), m_i, n_j, k);
+  const bool full_denominator = terms.forms_denominator();
+  // W_i and H_j stay gathered across halves: each half re-gathers only the
+  // factor it just updated.
+  LocalMatrix<T> w_block(m_i, k), ht_block(n_j, k);
+  const std::int64_t longest = std::max(m_i, n_j);
+  LocalMatrix<T> numer_part(longest, k), denom_part(full_denominator ? longest : 0, k);
+  LocalMatrix<T> numer_own(std::max(w_own.rows, ht_own.rows), k);
+  LocalMatrix<T> denom_own(full_denominator ? numer_own.rows : 0, k);
+  std::vector<double> bundle(static_cast<size_t>(k + kScalars));
+  std::vector<double> h_row_sums(static_cast<size_t>(k));
+  std::vector<T> shared_denominator(static_cast<size_t>(k));
+
+  // Sums the partial terms over the grid line and leaves this rank its own rows.
+  const auto reduce_terms = [&](MPI_Comm line, const std::vector<std::int64_t>& pieces) {
+    comm::reduce_scatter_rows(line, numer_part.data(), pieces, k, numer_own.data());
+    if (full_denominator) {
+      comm::reduce_scatter_rows(line, denom_part.data(), pieces, k, denom_own.data());
+    }
+  };
+  const auto update = [&](LocalMatrix<T>& factor, const Penalty& penalty, const double* sums) {
+    const local::MuPenalty mu_penalty{penalty.l1, penalty.l2};
+    if (full_denominator) {
+      local::beta_mu_update(beta, factor.data(), numer_own.data(), denom_own.data(), factor.rows,
+                            k, mu_penalty);
+    } else {
+      std::copy_n(sums, k, shared_denominator.begin());
+      local::beta_mu_update_shared_denominator(beta, factor.data(), numer_own.data(),
+                                               shared_denominator.data(), factor.rows, k,
+                                               mu_penalty);
+    }
+  };
+
+  comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, w_block.data());
+  comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ht_block.data());
+  ConvergenceMonitor monitor(settings.stopping);
+  Factorization<T> result;
+  const double v_norm = std::sqrt(v_stats.sum_of_squares);
+  const double start = MPI_Wtime();
+  double iterate_seconds = 0.0;  // when the iterate being evaluated was finished
+
+  for (int iteration = 1;; ++iteration) {
+    // H half, and the evaluation of the current iterate (number iteration - 1).
+    const local::BlockSums block = terms.h_half(
+        w_block.data(), ht_block.data(), numer_part.data(),
+        full_denominator ? denom_part.data() : nullptr);
+    reduce_terms(grid.col_comm(), h_pieces);
+    std::fill(bundle.begin(), bundle.end(), 0.0);
+    if (!full_denominator) {
+      std::vector<T> w_sums(static_cast<size_t>(k));
+      local::column_sums(w_own.data(), w_own.rows, k, w_sums.data());
+      std::copy(w_sums.begin(), w_sums.end(), bundle.begin());
+    }
+    double* scalars = bundle.data() + k;
+    scalars[kDivergence] = block.divergence;
+    scalars[kSquaredError] = block.squared_error;
+    add_sums(w_own, scalars[kSumW], scalars[kSquaresW]);
+    add_sums(ht_own, scalars[kSumH], scalars[kSquaresH]);
+    scalars[kPastTimeLimit] = time_limit > 0 && MPI_Wtime() - start > time_limit ? 1.0 : 0.0;
+    comm::allreduce_sum(grid.all(), bundle.data(), static_cast<std::int64_t>(bundle.size()));
+
+    // Replicated from here: every rank takes the same branches.
+    const double objective = scalars[kDivergence] + pen_w.l1 * scalars[kSumW] +
+                             0.5 * pen_w.l2 * scalars[kSquaresW] + pen_h.l1 * scalars[kSumH] +
+                             0.5 * pen_h.l2 * scalars[kSquaresH];
+    if (!std::isfinite(objective)) {
+      throw Error("iteration " + std::to_string(iteration - 1) +
+                  " produced a non-finite value in W or H; no result was written");
+    }
+    if (iteration > 1) {
+      const double error = std::sqrt(scalars[kSquaredError]) / (v_norm > 0 ? v_norm : 1.0);
+      const IterationRecord record{iteration - 1, error, objective, iterate_seconds};
+      result.history.push_back(record);
+      result.iterations = iteration - 1;
+      result.relative_error = error;
+      result.objective = objective;
+      if (progress) progress(record);
+      const auto stop =
+          monitor.after_iteration(iteration - 1, objective, scalars[kPastTimeLimit] > 0, 0.0);
+      if (stop) {
+        result.stop_reason = *stop;
+        break;
+      }
+    }
+    update(ht_own, pen_h, bundle.data());
+    comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ht_block.data());
+
+    // W half with the new H.
+    // The sums of this half describe no iterate (old W, new H): skip them.
+    terms.w_half(w_block.data(), ht_block.data(), numer_part.data(),
+                 full_denominator ? denom_part.data() : nullptr,
+                 local::BetaDivergenceTerms<T>::Sums::kSkip);
+    reduce_terms(grid.row_comm(), w_pieces);
+    if (!full_denominator) {  // the row sums of the whole H
+      std::vector<T> h_sums(static_cast<size_t>(k));
+      local::column_sums(ht_own.data(), ht_own.rows, k, h_sums.data());
+      std::copy(h_sums.begin(), h_sums.end(), h_row_sums.begin());
+      comm::allreduce_sum(grid.all(), h_row_sums.data(), k);
+    }
+    update(w_own, pen_w, h_row_sums.data());
+    comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, w_block.data());
+    iterate_seconds = MPI_Wtime() - start;
+  }
+  result.seconds = MPI_Wtime() - start;
+  result.w_own = std::move(w_own);
+  result.ht_own = std::move(ht_own);
+  return result;
+}
+
+template Factorization<double> run_divergence_updates<double>(
+    const ProcessGrid&, const Distribution&, const LocalMatrix<double>&, const MatrixStatistics&,
+    LocalMatrix<double>, LocalMatrix<double>, const SolverSettings&, const ProgressCallback&);
+template Factorization<float> run_divergence_updates<float>(
+    const ProcessGrid&, const Distribution&, const LocalMatrix<float>&, const MatrixStatistics&,
+    LocalMatrix<float>, LocalMatrix<float>, const SolverSettings&, const ProgressCallback&);
+
+}  // namespace gridnmf

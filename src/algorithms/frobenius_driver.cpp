@@ -1,0 +1,210 @@
+#include "frobenius_driver.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "gridnmf/algorithms/update_rule.hpp"
+#include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/error.hpp"
+#include "gridnmf/local/blas.hpp"
+#include "gridnmf/local/cross_products.hpp"
+#include "gridnmf/local/projected_gradient.hpp"
+
+namespace gridnmf {
+
+namespace {
+
+// Scalars appended to the k x k Gram matrix in each allreduce, so the error,
+// penalties, projected gradient and time limit cost no extra collective.
+enum HScalar { kSumH, kPgSquaredH, kHScalars };
+enum WScalar { kDotW, kSumW, kPgSquaredW, kPastTimeLimit, kWScalars };
+
+// A k x k Gram matrix followed by a few scalars, reduced in double so the
+// error keeps its digits in float32 runs.
+struct GramBundle {
+  std::int64_t k;
+  std::vector<double> values;
+  GramBundle(std::int64_t k_, int scalars) : k(k_), values(static_cast<size_t>(k_ * k_ + scalars)) {}
+  double& scalar(int index) { return values[k * k + index]; }
+  double trace() const {
+    double sum = 0.0;
+    for (std::int64_t l = 0; l < k; ++l) sum += values[l * k + l];
+    return sum;
+  }
+  // Local Gram of `factor` into the bundle; scalars reset to 0.
+  template <typename T>
+  void set_local_gram(const LocalMatrix<T>& factor, LocalMatrix<T>& gram_scratch) {
+    local::gram(factor.data(), factor.rows, k, gram_scratch.data());
+    std::copy_n(gram_scratch.values.begin(), k * k, values.begin());
+    std::fill(values.begin() + k * k, values.end(), 0.0);
+  }
+  // The reduced Gram in the working precision.
+  template <typename T>
+  void copy_gram_to(LocalMatrix<T>& gram) const {
+    std::copy_n(values.begin(), k * k, gram.values.begin());
+  }
+};
+
+template <typename T>
+double local_sum(const LocalMatrix<T>& x) {
+  double sum = 0.0;
+  for (const T value : x.values) sum += value;
+  return sum;
+}
+
+// Every message of the iteration fits MPI's int counts. Checked on replicated
+// data before the first collective, so all ranks fail together or none does.
+void check_message_sizes(const Distribution& dist, std::int64_t k) {
+  const std::int64_t largest = std::max(dist.block_rows(0).size, dist.block_cols(0).size) * k;
+  if (largest > std::numeric_limits<int>::max()) {
+    throw Error("a block of " + std::to_string(largest) +
+                " factor entries exceeds the MPI message limit; use more ranks or a smaller k");
+  }
+}
+
+}  // namespace
+
+template <typename T>
+Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distribution& dist,
+                                       const LocalMatrix<T>& v_block,
+                                       const MatrixStatistics& v_stats, LocalMatrix<T> w_own,
+                                       LocalMatrix<T> ht_own, const SolverSettings& settings,
+                                       const ProgressCallback& progress) {
+  const std::int64_t k = w_own.cols;
+  const std::int64_t m_i = v_block.rows;
+  const std::int64_t n_j = v_block.cols;
+  const std::vector<std::int64_t> w_pieces = dist.w_piece_sizes(grid.row());
+  const std::vector<std::int64_t> h_pieces = dist.h_piece_sizes(grid.col());
+  const StoppingRule& stopping = settings.stopping;
+  const Penalty& pen_w = settings.penalty_w;
+  const Penalty& pen_h = settings.penalty_h;
+  const bool track_pg = stopping.pg_tolerance > 0;
+  check_message_sizes(dist, k);
+
+  // Each block-sized buffer serves both halves: W_i is dead once V^T W_i is
+  // formed and H_j^T once V H_j^T is, so the workspace is (m_i + n_j) k entries.
+  LocalMatrix<T> rows_by_k(m_i, k);  // H half: W_i; W half: V_ij H_j^T (partial)
+  LocalMatrix<T> cols_by_k(n_j, k);  // W half: H_j^T; H half: V_ij^T W_i (partial)
+  LocalMatrix<T> vtw_own(ht_own.rows, k);  // (W^T V)^T for the owned H columns
+  LocalMatrix<T> vht_own(w_own.rows, k);   // V H^T for the owned W rows
+  LocalMatrix<T> gram_w(k, k), gram_h(k, k);
+  std::vector<T> pg_scratch(static_cast<size_t>(track_pg ? std::max(w_own.size(), ht_own.size()) : 0));
+  GramBundle bundle_w(k, kWScalars), bundle_h(k, kHScalars);
+
+  local::CrossProducts<T> products(local::preferred_product_layout(), m_i, n_j, k);
+  auto rule = make_update_rule<T>(settings.algorithm);
+  ConvergenceMonitor monitor(stopping);
+  Factorization<T> result;
+  const double v_norm = std::sqrt(v_stats.sum_of_squares);
+
+  const auto gather_and_multiply_h = [&] {  // V H^T for the owned W rows
+    comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, cols_by_k.data());
+    products.v_times(v_block.data(), cols_by_k.data(), rows_by_k.data());
+    comm::reduce_scatter_rows(grid.row_comm(), rows_by_k.data(), w_pieces, k, vht_own.data());
+  };
+
+  bundle_w.set_local_gram(w_own, gram_w);
+  comm::allreduce_sum(grid.all(), bundle_w.values.data(), k * k);
+  bundle_w.copy_gram_to(gram_w);
+  // The projected gradient of the start needs V H0^T, which the loop never
+  // forms for H0: one extra half-product, only when --pg-tol is used.
+  double previous_pg_squared_w = 0.0;
+  if (track_pg) {
+    bundle_h.set_local_gram(ht_own, gram_h);
+    comm::allreduce_sum(grid.all(), bundle_h.values.data(), k * k);
+    bundle_h.copy_gram_to(gram_h);
+    gather_and_multiply_h();
+    double pg = local::projected_gradient_squared(w_own.data(), vht_own.data(), gram_h.data(),
+                                                  w_own.rows, k, pen_w.l1, pen_w.l2,
+                                                  pg_scratch.data());
+    comm::allreduce_sum(grid.all(), &pg, 1);
+    previous_pg_squared_w = pg;
+  }
+
+  const double start = MPI_Wtime();
+  for (int iteration = 1;; ++iteration) {
+    // H half: W^T V restricted to the owned H columns, then the local update.
+    comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, rows_by_k.data());
+    products.transposed_v_times(v_block.data(), rows_by_k.data(), cols_by_k.data());
+    comm::reduce_scatter_rows(grid.col_comm(), cols_by_k.data(), h_pieces, k, vtw_own.data());
+    // The H part of the previous iterate's projected gradient (W, H, W^T V of it are at hand).
+    const double pg_squared_h =
+        track_pg ? local::projected_gradient_squared(ht_own.data(), vtw_own.data(),
+                                                     gram_w.data(), ht_own.rows, k, pen_h.l1,
+                                                     pen_h.l2, pg_scratch.data())
+                 : 0.0;
+    rule->update(ht_own, vtw_own, gram_w, pen_h);
+
+    // W half: the mirror image with H H^T and V H^T.
+    bundle_h.set_local_gram(ht_own, gram_h);
+    bundle_h.scalar(kSumH) = local_sum(ht_own);
+    bundle_h.scalar(kPgSquaredH) = pg_squared_h;
+    comm::allreduce_sum(grid.all(), bundle_h.values.data(), bundle_h.values.size());
+    bundle_h.copy_gram_to(gram_h);
+    gather_and_multiply_h();
+    rule->update(w_own, vht_own, gram_h, pen_w);
+
+    // New W^T W (needed by the next H half anyway) with the scalars of this iterate.
+    bundle_w.set_local_gram(w_own, gram_w);
+    bundle_w.scalar(kDotW) = local::dot(w_own.data(), vht_own.data(), w_own.size());
+    bundle_w.scalar(kSumW) = local_sum(w_own);
+    if (track_pg) {
+      bundle_w.scalar(kPgSquaredW) = local::projected_gradient_squared(
+          w_own.data(), vht_own.data(), gram_h.data(), w_own.rows, k, pen_w.l1, pen_w.l2,
+          pg_scratch.data());
+    }
+    const double elapsed = MPI_Wtime() - start;
+    bundle_w.scalar(kPastTimeLimit) =
+        stopping.time_limit_seconds > 0 && elapsed > stopping.time_limit_seconds ? 1.0 : 0.0;
+    comm::allreduce_sum(grid.all(), bundle_w.values.data(), bundle_w.values.size());
+    bundle_w.copy_gram_to(gram_w);
+
+    // Everything below is replicated, so every rank takes the same branches.
+    const double raw_residual = v_stats.sum_of_squares - 2.0 * bundle_w.scalar(kDotW) +
+                                local::dot(bundle_w.values.data(), bundle_h.values.data(), k * k);
+    if (!std::isfinite(raw_residual)) {
+      throw Error("iteration " + std::to_string(iteration) +
+                  " produced a non-finite value in W or H; no result was written");
+    }
+    const double residual = std::max(raw_residual, 0.0);
+    const double objective = 0.5 * residual + pen_w.l1 * bundle_w.scalar(kSumW) +
+                             0.5 * pen_w.l2 * bundle_w.trace() +
+                             pen_h.l1 * bundle_h.scalar(kSumH) + 0.5 * pen_h.l2 * bundle_h.trace();
+    const double error = v_norm > 0 ? std::sqrt(residual) / v_norm : std::sqrt(residual);
+    const double previous_pg =
+        std::sqrt(bundle_h.scalar(kPgSquaredH) + previous_pg_squared_w);
+    if (iteration == 1) monitor.set_initial_projected_gradient(previous_pg);
+    previous_pg_squared_w = bundle_w.scalar(kPgSquaredW);
+
+    const IterationRecord record{iteration, error, objective, MPI_Wtime() - start};
+    result.history.push_back(record);
+    result.iterations = iteration;
+    result.relative_error = error;
+    result.objective = objective;
+    if (progress) progress(record);
+    const auto stop =
+        monitor.after_iteration(iteration, objective, bundle_w.scalar(kPastTimeLimit) > 0,
+                                previous_pg);
+    if (stop) {
+      result.stop_reason = *stop;
+      break;
+    }
+  }
+  result.seconds = MPI_Wtime() - start;
+  result.w_own = std::move(w_own);
+  result.ht_own = std::move(ht_own);
+  return result;
+}
+
+template Factorization<double> run_frobenius_updates<double>(
+    const ProcessGrid&, const Distribution&, const LocalMatrix<double>&, const MatrixStatistics&,
+    LocalMatrix<double>, LocalMatrix<double>, const SolverSettings&, const ProgressCallback&);
+template Factorization<float> run_frobenius_updates<float>(
+    const ProcessGrid&, const Distribution&, const LocalMatrix<float>&, const MatrixStatistics&,
+    LocalMatrix<float>, LocalMatrix<float>, const SolverSettings&, const ProgressCallback&);
+
+}  // namespace gridnmf

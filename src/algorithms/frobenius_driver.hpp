@@ -1,0 +1,17 @@
+#pragma once
+
+#include "gridnmf/algorithms/alternating_driver.hpp"
+
+namespace gridnmf {
+
+// The alternating driver for the Frobenius loss (every algorithm): the
+// communication pattern of DESIGN.md section 1, with the error, penalties,
+// projected gradient and time-limit flag riding on the two Gram allreduces.
+template <typename T>
+Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distribution& dist,
+                                       const LocalMatrix<T>& v_block,
+                                       const MatrixStatistics& v_stats, LocalMatrix<T> w_own,
+                                       LocalMatrix<T> ht_own, const SolverSettings& settings,
+                                       const ProgressCallback& progress);
+
+}  // namespace gridnmf
