@@ -8,6 +8,7 @@ std::string to_string(Algorithm algorithm) {
   switch (algorithm) {
     case Algorithm::kMu: return "mu";
     case Algorithm::kHals: return "hals";
+    case Algorithm::kBpp: return "bpp";
   }
   return "unknown";
 }
@@ -15,7 +16,8 @@ std::string to_string(Algorithm algorithm) {
 Algorithm algorithm_from_string(const std::string& text) {
   if (text == "mu") return Algorithm::kMu;
   if (text == "hals") return Algorithm::kHals;
-  throw UsageError("unknown --algorithm '" + text + "' (supported: mu, hals)");
+  if (text == "bpp") return Algorithm::kBpp;
+  throw UsageError("unknown --algorithm '" + text + "' (supported: mu, hals, bpp)");
 }
 
 }  // namespace gridnmf

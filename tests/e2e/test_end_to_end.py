@@ -115,6 +115,46 @@ class EndToEnd(unittest.TestCase):
             self.assertLess((objective[-2] - objective[-1]) / objective[-1], 1e-3)
             self.assertGreaterEqual((objective[-3] - objective[-2]) / objective[-2], 1e-3)
 
+    def test_time_limit_writes_a_result_marked_not_converged(self):
+        big = self.path("big.h5")
+        run(2, "generate", "--rows", 800, "--cols", 600, "--rank", 20, "--noise", 0.1,
+            "--output", big)
+        out = self.path("timed.h5")
+        run(2, "factorize", "--input", big, "--rank", 20, "--max-iter", 1000000, "--tol", 0,
+            "--time-limit", 1, "--output", out, "--quiet")
+        with h5py.File(out, "r") as f:
+            self.assertEqual(f.attrs["stop_reason"], "time_limit")
+            self.assertEqual(f.attrs["converged"], 0)
+            seconds = f["history/seconds"][...]
+            self.assertGreater(seconds[-1], 1.0)
+            self.assertLess(seconds[-2], 1.0)
+
+    def test_objective_includes_penalties_for_every_algorithm_and_loss(self):
+        with h5py.File(self.input, "r") as f:
+            v = f["V"][...]
+        for algorithm, loss in (("mu", "frobenius"), ("hals", "frobenius"), ("bpp", "frobenius"),
+                                ("mu", "kl")):
+            with self.subTest(algorithm=algorithm, loss=loss):
+                out = self.path(f"pen_{algorithm}_{loss}.h5")
+                run(2, "factorize", "--input", self.input, "--rank", 4, "--algorithm", algorithm,
+                    "--loss", loss, "--l1-w", 0.1, "--l2-w", 0.2, "--l1-h", 0.3, "--l2-h", 0.4,
+                    "--max-iter", 30, "--tol", 0, "--output", out, "--quiet")
+                with h5py.File(out, "r") as f:
+                    w, h = f["W"][...], f["H"][...]
+                    self.assertEqual(f.attrs["loss"], loss)
+                    wh = w @ h
+                    if loss == "frobenius":
+                        divergence = 0.5 * np.sum((v - wh) ** 2)
+                    else:
+                        y = np.maximum(wh, 1e-16)
+                        divergence = np.sum(np.where(v > 0, v * np.log(v / y), 0.0) - v + y)
+                    expected = (divergence + 0.1 * w.sum() + 0.1 * np.sum(w * w)
+                                + 0.3 * h.sum() + 0.2 * np.sum(h * h))
+                    self.assertAlmostEqual(f.attrs["objective"] / expected, 1.0, delta=1e-8)
+                    objective = f["history/objective"][...]
+                    self.assertEqual(len(objective), 30)
+                    self.assertTrue((np.diff(objective) <= 1e-9 * objective[:-1]).all())
+
     def test_float32_run_writes_single_precision(self):
         out = self.path("single.h5")
         run(2, "factorize", "--input", self.input, "--rank", 4, "--max-iter", 200, "--tol", 0,
@@ -185,6 +225,11 @@ class EndToEnd(unittest.TestCase):
         with h5py.File(bad, "w") as f:
             f["V"] = -np.ones((6, 5))
             f["cube"] = np.ones((2, 3, 4))
+        zeros = self.path("zeros.h5")
+        with h5py.File(zeros, "w") as f:
+            positive = np.ones((6, 5))
+            positive[2, 3] = 0.0
+            f["V"] = positive
         corrupt = self.path("corrupt.h5")
         with open(self.input, "rb") as src, open(corrupt, "wb") as dst:
             dst.write(src.read()[:2000])
@@ -201,6 +246,13 @@ class EndToEnd(unittest.TestCase):
             (good + ["--grid", "3x1"], 2, "grid 3x1 has 3 ranks but the job has"),
             (good + ["--algorithm", "magic"], 2, "unknown --algorithm 'magic'"),
             (good + ["--frobnicate"], 2, "unrecognised option '--frobnicate'"),
+            (good + ["--algorithm", "bpp", "--loss", "kl"], 2,
+             "--algorithm bpp supports only --loss frobenius"),
+            (good + ["--loss", "beta:3"], 2, "--loss beta:B needs B in [0, 2]"),
+            (good + ["--loss", "kl", "--pg-tol", "1e-4"], 2, "--pg-tol is defined for --loss frobenius"),
+            (good + ["--l1-h", "-1"], 2, "must be >= 0"),
+            (["--input", zeros, "--rank", 2, "--loss", "itakura-saito"], 1,
+             "1 zero entries (first at row 2, column 3); --loss itakura-saito needs strictly positive"),
         ]
         for ranks in (1, 4):
             for extra, code, message in cases:

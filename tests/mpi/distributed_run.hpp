@@ -100,6 +100,8 @@ inline WholeRun run_reference(const SyntheticProblem& problem, std::uint64_t see
       reference::iteration(v, run.w, run.h, pw, ph, reference::mu_update_h);
     } else if (settings.algorithm == Algorithm::kHals) {
       reference::iteration(v, run.w, run.h, pw, ph, reference::hals_update_h);
+    } else if (settings.algorithm == Algorithm::kBpp) {
+      reference::iteration(v, run.w, run.h, pw, ph, reference::nnls_update_h);
     } else {
       throw std::logic_error("no serial reference for " + to_string(settings.algorithm));
     }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "gridnmf/local/mu_kernels.hpp"
@@ -91,6 +92,73 @@ inline void hals_update_h(const Dense& v, const Dense& w, Dense& h, Penalty p) {
       for (std::int64_t q = 0; q < h.rows; ++q) gh += g(l, q) * h(q, j);
       h(l, j) = std::max(0.0, h(l, j) + (c(l, j) - p.l1 - gh) / curvature);
     }
+  }
+}
+
+// min 0.5 x^T G x - c^T x over x >= 0 by trying every passive set F: solve
+// G_FF x_F = c_F (Gaussian elimination with partial pivoting), keep the
+// feasible KKT points (x_F >= 0, gradient >= 0 off F) and return the one with
+// the lowest objective. Exponential in k: for small test problems only.
+inline std::vector<double> nnls_exhaustive(const Dense& g, const std::vector<double>& c) {
+  const std::int64_t k = g.rows;
+  std::vector<double> best(static_cast<size_t>(k), 0.0);
+  double best_value = 0.0;  // x = 0 is feasible with value 0
+  for (std::uint64_t set = 1; set < (std::uint64_t{1} << k); ++set) {
+    std::vector<std::int64_t> f;
+    for (std::int64_t i = 0; i < k; ++i)
+      if (set >> i & 1) f.push_back(i);
+    const std::int64_t n = static_cast<std::int64_t>(f.size());
+    Dense a(n, n + 1);
+    for (std::int64_t r = 0; r < n; ++r) {
+      for (std::int64_t s = 0; s < n; ++s) a(r, s) = g(f[r], f[s]);
+      a(r, n) = c[f[r]];
+    }
+    bool singular = false;
+    for (std::int64_t col = 0; col < n && !singular; ++col) {
+      std::int64_t pivot = col;
+      for (std::int64_t r = col + 1; r < n; ++r)
+        if (std::abs(a(r, col)) > std::abs(a(pivot, col))) pivot = r;
+      if (std::abs(a(pivot, col)) < 1e-300) singular = true;
+      for (std::int64_t s = 0; s <= n && !singular; ++s) std::swap(a(col, s), a(pivot, s));
+      for (std::int64_t r = 0; r < n && !singular; ++r) {
+        if (r == col) continue;
+        const double factor = a(r, col) / a(col, col);
+        for (std::int64_t s = col; s <= n; ++s) a(r, s) -= factor * a(col, s);
+      }
+    }
+    if (singular) continue;
+    std::vector<double> x(static_cast<size_t>(k), 0.0);
+    bool feasible = true;
+    for (std::int64_t r = 0; r < n; ++r) {
+      x[f[r]] = a(r, n) / a(r, r);
+      feasible = feasible && x[f[r]] >= 0;
+    }
+    double value = 0.0;
+    for (std::int64_t i = 0; i < k && feasible; ++i) {
+      double gradient = -c[i];
+      for (std::int64_t j = 0; j < k; ++j) gradient += g(i, j) * x[j];
+      if (!(set >> i & 1) && gradient < -1e-9 * (1 + std::abs(c[i]))) feasible = false;
+      value += 0.5 * x[i] * (gradient + c[i]) - c[i] * x[i];
+    }
+    if (feasible && value < best_value) {
+      best_value = value;
+      best = x;
+    }
+  }
+  return best;
+}
+
+// ANLS on H given W: every column of H is the exact NNLS solution.
+inline void nnls_update_h(const Dense& v, const Dense& w, Dense& h, Penalty p) {
+  const Dense wt = transpose(w);
+  Dense g = multiply(wt, w);
+  for (std::int64_t l = 0; l < g.rows; ++l) g(l, l) += p.l2;
+  const Dense c = multiply(wt, v);
+  for (std::int64_t j = 0; j < h.cols; ++j) {
+    std::vector<double> rhs(static_cast<size_t>(h.rows));
+    for (std::int64_t l = 0; l < h.rows; ++l) rhs[l] = c(l, j) - p.l1;
+    const std::vector<double> x = nnls_exhaustive(g, rhs);
+    for (std::int64_t l = 0; l < h.rows; ++l) h(l, j) = x[l];
   }
 }
 

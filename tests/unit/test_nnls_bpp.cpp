@@ -136,16 +136,23 @@ void expect_kkt(const Problem& p, const Matrix& x, double tol) {
   }
 }
 
-Matrix solve(const Problem& p, Matrix x, int* rounds = nullptr) {
+// Pivoting alone settles a problem with nonsingular G; only a singular one may
+// need the active-set method (which would otherwise also hide pivoting bugs).
+enum class Gram { kNonsingular, kSingular };
+
+Matrix solve(const Problem& p, Matrix x, int* rounds = nullptr, Gram gram = Gram::kNonsingular) {
   local::BppSolver<double> solver(p.k);
   solver.solve(p.gram.data(), p.cross.data(), p.rows, x.data());
   EXPECT_LT(solver.last_rounds(), solver.max_rounds());
+  if (gram == Gram::kNonsingular) {
+    EXPECT_EQ(solver.last_active_set_rows(), 0);
+  }
   if (rounds) *rounds = solver.last_rounds();
   return x;
 }
 
-Matrix solve_cold(const Problem& p, int* rounds = nullptr) {
-  return solve(p, Matrix(p.rows * p.k, 0.0), rounds);
+Matrix solve_cold(const Problem& p, int* rounds = nullptr, Gram gram = Gram::kNonsingular) {
+  return solve(p, Matrix(p.rows * p.k, 0.0), rounds, gram);
 }
 
 // Full rank, fewer samples than variables, or a column repeated (scaled).
@@ -170,7 +177,7 @@ TEST(BppSolver, MatchesExhaustiveOracleIncludingSingularGram) {
   for (int trial = 0; trial < 360; ++trial) {
     SCOPED_TRACE("trial " + std::to_string(trial));
     const Problem p = small_problem(trial, rng);
-    const Matrix x = solve_cold(p);
+    const Matrix x = solve_cold(p, nullptr, Gram::kSingular);
     expect_kkt(p, x, 1e-9);
     for (std::int64_t r = 0; r < p.rows; ++r) {
       const double* g = p.gram.data();
@@ -281,7 +288,7 @@ TEST(BppSolver, IdenticalColumnsReachTheOptimum) {
   for (std::int64_t l = 0; l < m; ++l)
     for (std::int64_t i = 0; i < k; ++i) a[l * k + i] = column[l];
   const Problem p = normal_equations(a, m, k, gaussian(rows * m, rng), rows);
-  const Matrix x = solve(p, uniform(rows * k, rng));
+  const Matrix x = solve(p, uniform(rows * k, rng), nullptr, Gram::kSingular);
   expect_kkt(p, x, 1e-9);
   const double norm2 = p.gram[0];
   for (std::int64_t r = 0; r < rows; ++r) {
@@ -289,6 +296,39 @@ TEST(BppSolver, IdenticalColumnsReachTheOptimum) {
     const double expected = ab > 0 ? -0.5 * ab * ab / norm2 : 0.0;
     EXPECT_NEAR(objective(p.gram.data(), p.cross.data() + r * k, x.data() + r * k, k), expected,
                 1e-10 * std::abs(expected));
+  }
+}
+
+TEST(BppSolver, RankDeficientRowsPivotingStallsOnAreStillSolved) {
+  // Fewer samples than variables, so G is singular, and Murty's single
+  // exchanges stall on some rows, which the active-set method then finishes.
+  std::mt19937_64 rng(9);
+  {
+    SCOPED_TRACE("gaussian, rank k / 2");
+    const std::int64_t k = 48, m = 24, rows = 200;
+    const Problem p = normal_equations(gaussian(m * k, rng), m, k, gaussian(rows * m, rng), rows);
+    local::BppSolver<double> solver(k);
+    Matrix x(rows * k, 0.0);
+    solver.solve(p.gram.data(), p.cross.data(), rows, x.data());
+    EXPECT_GT(solver.last_active_set_rows(), 0);
+    expect_kkt(p, x, 1e-9);
+  }
+  {
+    SCOPED_TRACE("NMF-like, k = 64 above 40 bands");
+    const std::int64_t k = 64, m = 40, rows = 300;
+    const Matrix w = uniform(m * k, rng), values = uniform(rows * k, rng);
+    Matrix b(rows * m, 0.0);
+    for (std::int64_t r = 0; r < rows; ++r)
+      for (std::int64_t i = 0; i < k; ++i) {
+        if (values[r * k + i] > 0.3) continue;  // sparse abundances
+        for (std::int64_t l = 0; l < m; ++l) b[r * m + l] += w[l * k + i] * values[r * k + i];
+      }
+    const Problem p = normal_equations(w, m, k, b, rows);
+    local::BppSolver<double> solver(k);
+    Matrix x(rows * k, 0.0);
+    solver.solve(p.gram.data(), p.cross.data(), rows, x.data());
+    EXPECT_GT(solver.last_active_set_rows(), 0);
+    expect_kkt(p, x, 1e-9);
   }
 }
 
@@ -308,8 +348,9 @@ TEST(BppSolver, BadlyScaledGramMatchesTheUnscaledProblem) {
       for (std::int64_t r = 0; r < rows; ++r) scaled.cross[r * k + i] *= s[i];
     }
     EXPECT_DOUBLE_EQ(scaled.gram[0], 1e-8 * unscaled.gram[0]);
-    const Matrix z = solve_cold(unscaled);
-    const Matrix x = solve_cold(scaled);
+    const Gram gram = singular ? Gram::kSingular : Gram::kNonsingular;
+    const Matrix z = solve_cold(unscaled, nullptr, gram);
+    const Matrix x = solve_cold(scaled, nullptr, gram);
     expect_kkt(scaled, x, 1e-9);
     for (std::int64_t r = 0; r < rows; ++r) {
       const double* c = unscaled.cross.data() + r * k;
@@ -344,6 +385,19 @@ TEST(BppSolver, FloatAgreesWithDouble) {
       norm += std::pow(expected[r * k + i], 2);
     }
     EXPECT_LE(std::sqrt(difference), 1e-4 * std::sqrt(norm)) << "row " << r;
+  }
+}
+
+TEST(BppSolver, ReusedSolverMatchesFreshOnes) {
+  // Scratch kept from a larger or smaller earlier solve must not leak in.
+  std::mt19937_64 rng(10);
+  const std::int64_t k = 12, m = 30;
+  local::BppSolver<double> reused(k);
+  for (const std::int64_t rows : {50, 300, 20}) {
+    const Problem p = normal_equations(gaussian(m * k, rng), m, k, gaussian(rows * m, rng), rows);
+    Matrix x(rows * k, 0.0);
+    reused.solve(p.gram.data(), p.cross.data(), rows, x.data());
+    EXPECT_EQ(x, solve_cold(p)) << rows << " rows";
   }
 }
 

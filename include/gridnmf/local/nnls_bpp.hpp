@@ -11,14 +11,15 @@ namespace gridnmf::local {
 // The local kernel of the ANLS-BPP update; no communication.
 //
 // Each round, rows whose passive sets agree share one Cholesky factorisation
-// of G_FF. A warm start from the previous NMF iteration usually settles in one
-// to three rounds. A singular or badly scaled G gives finite output: a
-// variable whose diagonal entry of G is not positive stays at zero, a passive
-// block that is not numerically positive definite gets a small ridge, and the
-// pivoting stops after max_rounds() rounds with negative entries clamped to
-// zero. float problems are solved in double. The solver keeps its scratch
-// between calls (reuse one per thread across iterations: no allocation once
-// it has seen the largest row count).
+// of G_FF. A warm start from the previous NMF iteration settles most rows in
+// the first round and all in a few. A singular or badly scaled G gives finite
+// output: a variable whose diagonal entry of G is not positive stays at zero,
+// a passive block that is not numerically positive definite gets a small
+// ridge, and a row that pivoting does not settle (Murty's single exchanges
+// stall on a singular G) is finished by Lawson & Hanson's active-set method,
+// which cannot cycle. float problems are solved in double. The solver keeps
+// its scratch between calls (reuse one per thread across iterations: no
+// allocation once it has seen the largest row count).
 template <typename T>
 class BppSolver {
  public:
@@ -34,23 +35,36 @@ class BppSolver {
   // warm start already had the optimal passive sets.
   int last_rounds() const { return last_rounds_; }
 
-  // The cap on rounds: far above the handful BPP needs, reached only when
-  // rounding keeps a degenerate problem from settling.
+  // Rows of the last solve that pivoting handed to the active-set method.
+  std::int64_t last_active_set_rows() const { return static_cast<std::int64_t>(stuck_.size()); }
+
+  // The cap on pivoting rounds, far above the handful BPP needs; rows still
+  // unsettled there go to the active-set method too.
   int max_rounds() const { return static_cast<int>(5 * k_ + 50); }
 
  private:
   // Solves with gram_ already loaded.
   void solve_double(const double* cross, std::int64_t rows, double* x);
   void start_rows(std::int64_t rows, const double* x);
+  // Fills passive_ and complement_ from a passive-set key.
+  void load_passive_set(const std::uint64_t* key);
   // Rows order_[begin, end) share the passive set group_key_.
   void solve_group(std::int64_t begin, std::int64_t end, const double* cross, double* x);
   bool factor_passive();
   bool cholesky_in_place(std::int64_t f);
+  // z (passive_count_ values) = G_FF^{-1} c_F with the current factor.
+  void solve_passive(const double* c_row, double* z) const;
   void solve_rows_one_by_one(std::int64_t begin, std::int64_t end, const double* cross, double* x);
   void solve_rows_batched(std::int64_t begin, std::int64_t end, const double* cross, double* x);
   // Checks row's KKT conditions and exchanges variables; true when it is solved.
   bool update_passive_set(std::int64_t row, const double* x_row, const double* y_row,
                           const double* c_row);
+  // Queues an unsettled row for the next round, or for finish_row.
+  void requeue(std::int64_t row);
+  // The part of the KKT tolerance that scales with x (see kGradientTolerance).
+  double gradient_slack(const double* x_row) const;
+  bool gradient_is_negative(std::int64_t i, double y, double c, double slack) const;
+  void finish_row(std::int64_t row, const double* c_row, double* x_row);
 
   std::int64_t k_;
   std::int64_t words_;  // 64-bit words per passive-set key
@@ -62,8 +76,10 @@ class BppSolver {
   std::vector<std::uint64_t> key_;  // rows x words_, bit i set when x_i is passive
   std::vector<int> infeasible_;     // Kim & Park's ninf, per row
   std::vector<int> backup_;         // Kim & Park's p, per row
+  std::vector<int> single_exchanges_;
   std::vector<std::int64_t> order_;
   std::vector<std::int64_t> next_order_;
+  std::vector<std::int64_t> stuck_;  // rows for the active-set method
   std::vector<std::uint64_t> group_key_;
 
   // The group's passive variables, and the others except fixed ones, in
@@ -79,6 +95,7 @@ class BppSolver {
   std::vector<double> gram_rows_;       // G restricted to the passive rows (f x k)
   std::vector<double> rhs_;             // group right-hand sides, then solutions
   std::vector<double> gradient_;        // G x - c for the group's rows
+  std::vector<char> rejected_;          // finish_row: variables that cannot enter
 
   std::vector<double> x_copy_;  // double copies for T = float
   std::vector<double> c_copy_;
