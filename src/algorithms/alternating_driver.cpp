@@ -1,11 +1,5 @@
 #include "gridnmf/algorithms/alternating_driver.hpp"
 
-#include <mpi.h>
-
-#include <algorithm>
-#include <cmath>
-#include <limits>
-
 #include "divergence_driver.hpp"
 #include "frobenius_driver.hpp"
 #include "gridnmf/comm/collectives.hpp"

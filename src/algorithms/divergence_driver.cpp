@@ -56,6 +56,7 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
   std::vector<double> bundle(static_cast<size_t>(k + kScalars));
   std::vector<double> h_row_sums(static_cast<size_t>(k));
   std::vector<T> shared_denominator(static_cast<size_t>(k));
+  std::vector<T> local_sums(static_cast<size_t>(k));  // column sums of an owned piece
 
   // Sums the partial terms over the grid line and leaves this rank its own rows.
   const auto reduce_terms = [&](MPI_Comm line, const std::vector<std::int64_t>& pieces) {
@@ -93,9 +94,8 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     reduce_terms(grid.col_comm(), h_pieces);
     std::fill(bundle.begin(), bundle.end(), 0.0);
     if (!full_denominator) {
-      std::vector<T> w_sums(static_cast<size_t>(k));
-      local::column_sums(w_own.data(), w_own.rows, k, w_sums.data());
-      std::copy(w_sums.begin(), w_sums.end(), bundle.begin());
+      local::column_sums(w_own.data(), w_own.rows, k, local_sums.data());
+      std::copy(local_sums.begin(), local_sums.end(), bundle.begin());
     }
     double* scalars = bundle.data() + k;
     scalars[kDivergence] = block.divergence;
@@ -115,12 +115,8 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     }
     if (iteration > 1) {
       const double error = std::sqrt(scalars[kSquaredError]) / (v_norm > 0 ? v_norm : 1.0);
-      const IterationRecord record{iteration - 1, error, objective, iterate_seconds};
-      result.history.push_back(record);
-      result.iterations = iteration - 1;
-      result.relative_error = error;
-      result.objective = objective;
-      if (progress) progress(record);
+      result.record({iteration - 1, error, objective, iterate_seconds});
+      if (progress) progress(result.history.back());
       const auto stop =
           monitor.after_iteration(iteration - 1, objective, scalars[kPastTimeLimit] > 0, 0.0);
       if (stop) {
@@ -138,9 +134,8 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
                  local::BetaDivergenceTerms<T>::Sums::kSkip);
     reduce_terms(grid.row_comm(), w_pieces);
     if (!full_denominator) {  // the row sums of the whole H
-      std::vector<T> h_sums(static_cast<size_t>(k));
-      local::column_sums(ht_own.data(), ht_own.rows, k, h_sums.data());
-      std::copy(h_sums.begin(), h_sums.end(), h_row_sums.begin());
+      local::column_sums(ht_own.data(), ht_own.rows, k, local_sums.data());
+      std::copy(local_sums.begin(), local_sums.end(), h_row_sums.begin());
       comm::allreduce_sum(grid.all(), h_row_sums.data(), k);
     }
     update(w_own, pen_w, h_row_sums.data());

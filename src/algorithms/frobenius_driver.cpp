@@ -180,12 +180,8 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     if (iteration == 1) monitor.set_initial_projected_gradient(previous_pg);
     previous_pg_squared_w = bundle_w.scalar(kPgSquaredW);
 
-    const IterationRecord record{iteration, error, objective, MPI_Wtime() - start};
-    result.history.push_back(record);
-    result.iterations = iteration;
-    result.relative_error = error;
-    result.objective = objective;
-    if (progress) progress(record);
+    result.record({iteration, error, objective, MPI_Wtime() - start});
+    if (progress) progress(result.history.back());
     const auto stop =
         monitor.after_iteration(iteration, objective, bundle_w.scalar(kPastTimeLimit) > 0,
                                 previous_pg);

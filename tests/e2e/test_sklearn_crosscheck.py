@@ -86,13 +86,16 @@ class SklearnCrossCheck(unittest.TestCase):
                                           "--max-iter", 50, "--tol", 0)
                     np.testing.assert_allclose(got, expected, rtol=1e-6, atol=0)
 
-    def test_hals_at_least_as_good_as_sklearn_cd(self):
+    def test_hals_and_bpp_at_least_as_good_as_sklearn_cd(self):
         model = NMF(n_components=5, init="custom", solver="cd", beta_loss="frobenius",
                     max_iter=5000, tol=1e-10)
         w = model.fit_transform(self.v, W=self.w0.copy(), H=self.h0.copy())
         sk_objective = 0.5 * np.sum((self.v - w @ model.components_) ** 2)
-        _, objective = self.gridnmf(2, "--algorithm", "hals", "--max-iter", 5000, "--tol", 1e-12)
-        self.assertLessEqual(objective, sk_objective * (1 + 1e-6))
+        for algorithm in ("hals", "bpp"):
+            with self.subTest(algorithm=algorithm):
+                _, objective = self.gridnmf(2, "--algorithm", algorithm, "--max-iter", 5000,
+                                            "--tol", 1e-12)
+                self.assertLessEqual(objective, sk_objective * (1 + 1e-6))
 
 
 def main():

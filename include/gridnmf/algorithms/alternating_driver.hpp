@@ -32,6 +32,13 @@ struct Factorization {
   double seconds = 0.0;  // time in the iteration loop
   std::vector<IterationRecord> history;
   bool converged() const { return is_converged(stop_reason); }
+  // Appends an iteration to the history and makes it the latest state.
+  void record(const IterationRecord& entry) {
+    history.push_back(entry);
+    iterations = entry.iteration;
+    relative_error = entry.relative_error;
+    objective = entry.objective;
+  }
 };
 
 // Sum and sum of squares of V over all ranks. Collective over grid.all().
