@@ -2,7 +2,12 @@
 
 #include "divergence_driver.hpp"
 #include "frobenius_driver.hpp"
+#include <algorithm>
+#include <limits>
+#include <string>
+
 #include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/error.hpp"
 
 namespace gridnmf {
 
@@ -27,6 +32,20 @@ MatrixStatistics global_statistics(const ProcessGrid& grid, const LocalMatrix<T>
   return {sums[0], sums[1]};
 }
 
+namespace {
+
+// Every message of the iteration fits MPI's int counts. Checked on replicated
+// data before the first collective, so all ranks fail together or none does.
+void check_message_sizes(const Distribution& dist, std::int64_t k) {
+  const std::int64_t largest = std::max(dist.block_rows(0).size, dist.block_cols(0).size) * k;
+  if (largest > std::numeric_limits<int>::max()) {
+    throw Error("a block of " + std::to_string(largest) +
+                " factor entries exceeds the MPI message limit; use more ranks or a smaller k");
+  }
+}
+
+}  // namespace
+
 template <typename T>
 Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribution& dist,
                                          const LocalMatrix<T>& v_block,
@@ -34,6 +53,7 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
                                          LocalMatrix<T> w_own, LocalMatrix<T> ht_own,
                                          const SolverSettings& settings,
                                          const ProgressCallback& progress) {
+  check_message_sizes(dist, w_own.cols);
   if (settings.loss.is_frobenius()) {
     return run_frobenius_updates(grid, dist, v_block, v_stats, std::move(w_own),
                                  std::move(ht_own), settings, progress);

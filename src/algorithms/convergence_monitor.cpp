@@ -1,5 +1,7 @@
 #include "gridnmf/algorithms/convergence_monitor.hpp"
 
+#include <cmath>
+
 namespace gridnmf {
 
 std::string to_string(StopReason reason) {
@@ -22,7 +24,7 @@ std::optional<StopReason> ConvergenceMonitor::after_iteration(int iteration, dou
   std::optional<StopReason> stop;
   if (rule_.tolerance > 0 && iteration > 1 &&
       (objective == 0.0 ||
-       (previous_objective_ - objective) / objective < rule_.tolerance)) {
+       std::abs(previous_objective_ - objective) / objective < rule_.tolerance)) {
     stop = StopReason::kTolerance;
   } else if (rule_.pg_tolerance > 0 && iteration > 1 &&
              previous_pg_norm <= rule_.pg_tolerance * initial_pg_) {

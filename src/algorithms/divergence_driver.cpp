@@ -102,7 +102,8 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     scalars[kSquaredError] = block.squared_error;
     add_sums(w_own, scalars[kSumW], scalars[kSquaresW]);
     add_sums(ht_own, scalars[kSumH], scalars[kSquaresH]);
-    scalars[kPastTimeLimit] = time_limit > 0 && MPI_Wtime() - start > time_limit ? 1.0 : 0.0;
+    // The iterate being evaluated finished at iterate_seconds; the limit applies to it.
+    scalars[kPastTimeLimit] = time_limit > 0 && iterate_seconds > time_limit ? 1.0 : 0.0;
     comm::allreduce_sum(grid.all(), bundle.data(), static_cast<std::int64_t>(bundle.size()));
 
     // Replicated from here: every rank takes the same branches.
@@ -110,7 +111,8 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
                              0.5 * pen_w.l2 * scalars[kSquaresW] + pen_h.l1 * scalars[kSumH] +
                              0.5 * pen_h.l2 * scalars[kSquaresH];
     if (!std::isfinite(objective)) {
-      throw Error("iteration " + std::to_string(iteration - 1) +
+      throw Error((iteration == 1 ? std::string("the starting point")
+                                  : "iteration " + std::to_string(iteration - 1)) +
                   " produced a non-finite value in W or H; no result was written");
     }
     if (iteration > 1) {

@@ -21,14 +21,15 @@ namespace {
 // Scalars appended to the k x k Gram matrix in each allreduce, so the error,
 // penalties, projected gradient and time limit cost no extra collective.
 enum HScalar { kSumH, kPgSquaredH, kHScalars };
-enum WScalar { kDotW, kSumW, kPgSquaredW, kPastTimeLimit, kWScalars };
+enum WScalar { kDotW, kSumW, kPgSquaredW, kElapsed, kWScalars };
 
 // A k x k Gram matrix followed by a few scalars, reduced in double so the
 // error keeps its digits in float32 runs.
 struct GramBundle {
   std::int64_t k;
   std::vector<double> values;
-  GramBundle(std::int64_t k_, int scalars) : k(k_), values(static_cast<size_t>(k_ * k_ + scalars)) {}
+  GramBundle(std::int64_t size, int scalars)
+      : k(size), values(static_cast<size_t>(size * size + scalars)) {}
   double& scalar(int index) { return values[k * k + index]; }
   double trace() const {
     double sum = 0.0;
@@ -56,16 +57,6 @@ double local_sum(const LocalMatrix<T>& x) {
   return sum;
 }
 
-// Every message of the iteration fits MPI's int counts. Checked on replicated
-// data before the first collective, so all ranks fail together or none does.
-void check_message_sizes(const Distribution& dist, std::int64_t k) {
-  const std::int64_t largest = std::max(dist.block_rows(0).size, dist.block_cols(0).size) * k;
-  if (largest > std::numeric_limits<int>::max()) {
-    throw Error("a block of " + std::to_string(largest) +
-                " factor entries exceeds the MPI message limit; use more ranks or a smaller k");
-  }
-}
-
 }  // namespace
 
 template <typename T>
@@ -83,7 +74,6 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
   const Penalty& pen_w = settings.penalty_w;
   const Penalty& pen_h = settings.penalty_h;
   const bool track_pg = stopping.pg_tolerance > 0;
-  check_message_sizes(dist, k);
 
   // Each block-sized buffer serves both halves: W_i is dead once V^T W_i is
   // formed and H_j^T once V H_j^T is, so the workspace is (m_i + n_j) k entries.
@@ -157,10 +147,11 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
           w_own.data(), vht_own.data(), gram_h.data(), w_own.rows, k, pen_w.l1, pen_w.l2,
           pg_scratch.data());
     }
-    const double elapsed = MPI_Wtime() - start;
-    bundle_w.scalar(kPastTimeLimit) =
-        stopping.time_limit_seconds > 0 && elapsed > stopping.time_limit_seconds ? 1.0 : 0.0;
+    // Summed, then averaged: one clock all ranks agree on, for the time limit
+    // and the history alike.
+    bundle_w.scalar(kElapsed) = MPI_Wtime() - start;
     comm::allreduce_sum(grid.all(), bundle_w.values.data(), bundle_w.values.size());
+    const double elapsed = bundle_w.scalar(kElapsed) / grid.size();
     bundle_w.copy_gram_to(gram_w);
 
     // Everything below is replicated, so every rank takes the same branches.
@@ -180,10 +171,11 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     if (iteration == 1) monitor.set_initial_projected_gradient(previous_pg);
     previous_pg_squared_w = bundle_w.scalar(kPgSquaredW);
 
-    result.record({iteration, error, objective, MPI_Wtime() - start});
+    result.record({iteration, error, objective, elapsed});
     if (progress) progress(result.history.back());
     const auto stop =
-        monitor.after_iteration(iteration, objective, bundle_w.scalar(kPastTimeLimit) > 0,
+        monitor.after_iteration(iteration, objective,
+                                stopping.time_limit_seconds > 0 && elapsed > stopping.time_limit_seconds,
                                 previous_pg);
     if (stop) {
       result.stop_reason = *stop;

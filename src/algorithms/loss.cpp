@@ -1,7 +1,7 @@
 #include "gridnmf/algorithms/loss.hpp"
 
 #include <cmath>
-#include <sstream>
+#include <charconv>
 
 #include "gridnmf/error.hpp"
 
@@ -11,9 +11,10 @@ std::string to_string(const Loss& loss) {
   if (loss.beta == 2.0) return "frobenius";
   if (loss.beta == 1.0) return "kl";
   if (loss.beta == 0.0) return "itakura-saito";
-  std::ostringstream text;
-  text << "beta:" << loss.beta;
-  return text.str();
+  // Shortest text that reads back as the same double.
+  char digits[32];
+  const auto end = std::to_chars(digits, digits + sizeof digits, loss.beta).ptr;
+  return "beta:" + std::string(digits, end);
 }
 
 Loss loss_from_string(const std::string& text) {

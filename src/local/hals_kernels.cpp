@@ -23,7 +23,12 @@ void hals_update(T* x, const T* cross, const T* gram, std::int64_t rows, std::in
     T* residual = scratch + r * k;
     for (std::int64_t l = 0; l < k; ++l) {
       const T curvature = gram[l * k + l] + l2_t;
-      if (!(curvature > T(0))) continue;
+      if (!(curvature > T(0))) {
+        // G's row l is zero, so c_l = 0 and x_l does not affect the fit: the
+        // only term left is l1 * x_l, minimised at 0.
+        if (l1_t > T(0)) x_row[l] = T(0);
+        continue;
+      }
       const T updated = std::max(T(0), x_row[l] + residual[l] / curvature);
       const T step = updated - x_row[l];
       if (step == T(0)) continue;

@@ -9,7 +9,9 @@
 #include "gridnmf/local/blas.hpp"
 
 // LAPACK through its Fortran symbol (OpenBLAS exports it; Debian ships no lapacke.h).
-extern "C" void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info);
+// Fortran LAPACK; the trailing argument is the hidden length of `uplo`.
+extern "C" void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info,
+                        std::size_t uplo_length);
 
 namespace gridnmf::local {
 
@@ -228,7 +230,7 @@ bool BppSolver<T>::cholesky_in_place(std::int64_t f) {
     // Row-major upper is column-major lower.
     const int n = static_cast<int>(f);
     int info = 0;
-    dpotrf_("L", &n, u, &n, &info);
+    dpotrf_("L", &n, u, &n, &info, 1);
     if (info != 0) return false;
     for (std::int64_t i = 0; i < f; ++i) {
       const double diag = u[i * f + i];

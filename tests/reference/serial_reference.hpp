@@ -86,7 +86,10 @@ inline void hals_update_h(const Dense& v, const Dense& w, Dense& h, Penalty p) {
   const Dense g = multiply(wt, w);
   for (std::int64_t l = 0; l < h.rows; ++l) {
     const double curvature = g(l, l) + p.l2;
-    if (curvature <= 0) continue;
+    if (curvature <= 0) {
+      for (std::int64_t j = 0; j < h.cols && p.l1 > 0; ++j) h(l, j) = 0.0;
+      continue;
+    }
     for (std::int64_t j = 0; j < h.cols; ++j) {
       double gh = p.l2 * h(l, j);
       for (std::int64_t q = 0; q < h.rows; ++q) gh += g(l, q) * h(q, j);

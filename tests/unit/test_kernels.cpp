@@ -124,7 +124,10 @@ void textbook_hals(std::vector<double>& x, const std::vector<double>& cross,
                    double l2) {
   for (std::int64_t l = 0; l < k; ++l) {
     const double curvature = gram[l * k + l] + l2;
-    if (curvature <= 0) continue;
+    if (curvature <= 0) {
+      for (std::int64_t r = 0; r < rows && l1 > 0; ++r) x[r * k + l] = 0.0;
+      continue;
+    }
     for (std::int64_t r = 0; r < rows; ++r) {
       double xg = l2 * x[r * k + l];
       for (std::int64_t j = 0; j < k; ++j) xg += x[r * k + j] * gram[j * k + l];
@@ -142,7 +145,7 @@ TEST(HalsKernel, MatchesTextbookSweepWithAndWithoutPenalties) {
       for (std::int64_t q = 0; q < k; ++q) gram[p * k + q] += a[i * k + p] * a[i * k + q];
   for (std::int64_t q = 0; q < k; ++q) gram[2 * k + q] = gram[q * k + 2] = 0.0;  // zero column
   const std::vector<double> cross = filled(rows * k, 11);
-  for (const auto& [l1, l2] : {std::pair{0.0, 0.0}, std::pair{0.4, 0.7}}) {
+  for (const auto& [l1, l2] : {std::pair{0.0, 0.0}, std::pair{0.4, 0.7}, std::pair{0.4, 0.0}}) {
     std::vector<double> x = filled(rows * k, 12), expected = x, scratch(rows * k);
     local::hals_update(x.data(), cross.data(), gram.data(), rows, k, l1, l2, scratch.data());
     textbook_hals(expected, cross, gram, rows, k, l1, l2);

@@ -17,7 +17,9 @@ struct Penalty {
 // When to stop the alternating iteration. 0 disables a rule.
 struct StoppingRule {
   int max_iterations = 200;
-  // Stop once (previous objective - objective) / objective < tolerance.
+  // Stop once |previous objective - objective| / objective < tolerance. The
+  // absolute value: an increase within rounding noise (float32) is not progress,
+  // and the rules used here never increase the objective otherwise.
   double tolerance = 1e-4;
   // Stop after the first iteration that ends past this many seconds.
   double time_limit_seconds = 0.0;
