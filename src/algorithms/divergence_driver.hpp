@@ -8,7 +8,7 @@ namespace gridnmf {
 // only). Each half forms W_i H_j tile by tile from the gathered W_i and H_j;
 // the H half also yields the divergence of the current iterate, so the
 // objective of iterate t is known during iteration t + 1 and one evaluation
-// pass follows the last iteration.
+// pass follows the last iteration. Collective over grid.all().
 template <typename T>
 Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribution& dist,
                                         const LocalMatrix<T>& v_block,

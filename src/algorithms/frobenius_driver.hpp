@@ -6,7 +6,8 @@ namespace gridnmf {
 
 // The alternating driver for the Frobenius loss (every algorithm): the
 // communication pattern of DESIGN.md section 1, with the error, penalties,
-// projected gradient and time-limit flag riding on the two Gram allreduces.
+// projected gradient and elapsed time riding on the two Gram allreduces.
+// Collective over grid.all().
 template <typename T>
 Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distribution& dist,
                                        const LocalMatrix<T>& v_block,
