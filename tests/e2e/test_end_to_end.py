@@ -155,6 +155,24 @@ class EndToEnd(unittest.TestCase):
                     self.assertEqual(len(objective), 30)
                     self.assertTrue((np.diff(objective) <= 1e-9 * objective[:-1]).all())
 
+    def test_zero_rows_and_columns_give_finite_factors(self):
+        data = self.path("zero_rows.h5")
+        v = np.random.default_rng(1).uniform(0, 1, (40, 30))
+        v[5, :] = 0
+        v[:, 7] = 0
+        with h5py.File(data, "w") as f:
+            f["V"] = v
+        for algorithm, loss in (("mu", "frobenius"), ("hals", "frobenius"), ("bpp", "frobenius"),
+                                ("mu", "kl"), ("mu", "beta:0.5")):
+            with self.subTest(algorithm=algorithm, loss=loss):
+                out = self.path(f"zero_rows_{algorithm}_{loss}.h5")
+                run(4, "factorize", "--input", data, "--rank", 5, "--algorithm", algorithm,
+                    "--loss", loss, "--max-iter", 100, "--output", out, "--quiet")
+                with h5py.File(out, "r") as f:
+                    w, h = f["W"][...], f["H"][...]
+                    self.assertTrue(np.isfinite(w).all() and np.isfinite(h).all())
+                    self.assertLess(f.attrs["relative_error"], 0.5)
+
     def test_float32_run_writes_single_precision(self):
         out = self.path("single.h5")
         run(2, "factorize", "--input", self.input, "--rank", 4, "--max-iter", 200, "--tol", 0,
