@@ -2,25 +2,24 @@
 """End-to-end tests of the gridnmf executable: generate, factorize, read the
 output with h5py (as a user would) and check the command-line contract,
 including bad input that must fail fast, once, and leave no file behind."""
-import argparse
 import glob
 import os
 import subprocess
-import sys
 import tempfile
 import unittest
 
 import h5py
 import numpy as np
 
-GRIDNMF = None
-MPIEXEC = None
+import harness
+from harness import Paths
+
 TIMEOUT = 120  # seconds; a hang fails the test instead of the whole suite
 
 
 def run(ranks, *args, expect=0):
     """Runs gridnmf on `ranks` ranks; returns the completed process."""
-    command = [MPIEXEC, "-n", str(ranks), "--oversubscribe", GRIDNMF, *map(str, args)]
+    command = [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf, *map(str, args)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
     if expect is not None and done.returncode != expect:
         raise AssertionError(
@@ -301,15 +300,5 @@ class EndToEnd(unittest.TestCase):
                                   "--output", out], 2, "grid has 4 rows but the matrix only 2")
 
 
-def main():
-    global GRIDNMF, MPIEXEC
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--gridnmf", required=True)
-    parser.add_argument("--mpiexec", default="mpiexec")
-    args, rest = parser.parse_known_args()
-    GRIDNMF, MPIEXEC = args.gridnmf, args.mpiexec
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
-
-
 if __name__ == "__main__":
-    main()
+    harness.main()

@@ -6,10 +6,8 @@ reaches an objective no worse than sklearn's solver='cd' at convergence.
 
 sklearn's MU updates W before H; gridnmf updates H before W. Factorizing V^T
 with gridnmf (so its "H" is W^T) makes the two sequences the same."""
-import argparse
 import os
 import subprocess
-import sys
 import tempfile
 import unittest
 import warnings
@@ -17,14 +15,15 @@ import warnings
 import h5py
 import numpy as np
 
+import harness
+from harness import Paths
+
 try:
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
 except ImportError:  # the suite still runs; this file reports the skip
     NMF = None
 
-GRIDNMF = None
-MPIEXEC = None
 
 
 def sklearn_mu_objectives(v, w, h, beta_loss, iterations):
@@ -70,7 +69,7 @@ class SklearnCrossCheck(unittest.TestCase):
 
     def gridnmf(self, ranks, *args):
         out = os.path.join(self.tmp.name, "out.h5")
-        command = [MPIEXEC, "-n", str(ranks), "--oversubscribe", GRIDNMF, "factorize",
+        command = [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf, "factorize",
                    "--input", self.input, "--rank", "5", "--init", "file:" + self.start,
                    "--output", out, "--quiet", *map(str, args)]
         subprocess.run(command, check=True, timeout=300)
@@ -98,15 +97,5 @@ class SklearnCrossCheck(unittest.TestCase):
                 self.assertLessEqual(objective, sk_objective * (1 + 1e-6))
 
 
-def main():
-    global GRIDNMF, MPIEXEC
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--gridnmf", required=True)
-    parser.add_argument("--mpiexec", default="mpiexec")
-    args, rest = parser.parse_known_args()
-    GRIDNMF, MPIEXEC = args.gridnmf, args.mpiexec
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
-
-
 if __name__ == "__main__":
-    main()
+    harness.main()
