@@ -73,7 +73,7 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
 
   po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
   problem.add_options()
-      ("input", po::value(&options.input), "HDF5 file holding V (rows = features, columns = samples)")
+      ("input", po::value(&options.input), "HDF5 file holding V (rows = features, columns = samples), or an ENVI header .hdr (rows = bands, columns = pixels)")
       ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V in --input")
       ("rank", po::value(&options.rank), "factorization rank k (1 <= k <= min(m, n))")
       ("algorithm", po::value(&algorithm)->default_value(algorithm), "update rule: mu, hals or bpp")

@@ -10,7 +10,7 @@
 #include "gridnmf/init/random_init.hpp"
 #include "gridnmf/io/factor_io.hpp"
 #include "gridnmf/io/input_check.hpp"
-#include "gridnmf/io/matrix_reader.hpp"
+#include "gridnmf/io/matrix_source.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/result_writer.hpp"
 
@@ -44,15 +44,18 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> initial_factors(const ProcessGrid& gri
 }
 
 template <typename T>
-void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::Hdf5Handle& input,
+void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
                   const FactorizeOptions& options, const ProgressPrinter& printer,
                   double start_time) {
   const IndexRange rows = dist.block_rows(grid.row());
   const IndexRange cols = dist.block_cols(grid.col());
-  const std::string where = options.input + ":/" + options.dataset;
-  const LocalMatrix<T> v_block =
-      io::read_block<T>(grid.all(), input.get(), options.input, options.dataset, rows, cols);
-  input.close("cannot close " + options.input);
+  const std::string where = input.description();
+  const LocalMatrix<T> v_block = input.read_block<T>(rows, cols);
+  input.close();
+  if (input.ignored_values() > 0) {
+    printer.message("read " + std::to_string(input.ignored_values()) +
+                    " values equal to the ENVI data ignore value as 0");
+  }
   io::check_nonnegative_finite(grid.all(), v_block, rows, cols, where);
   if (options.solver.loss.beta == 0.0) {
     io::check_no_zeros(grid.all(), v_block, rows, cols, where,
@@ -94,9 +97,8 @@ void run_factorize(const FactorizeOptions& options) {
   const ProgressPrinter printer(world_rank == 0 && !options.quiet, options.print_every);
 
   io::check_output_writable(MPI_COMM_WORLD, options.output, "--output");
-  io::Hdf5Handle input = io::open_parallel_file(MPI_COMM_WORLD, options.input);
-  const io::MatrixShape shape =
-      io::inspect_matrix(MPI_COMM_WORLD, input.get(), options.input, options.dataset);
+  io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, options.input, options.dataset);
+  const io::MatrixShape shape = input.shape();
   if (options.rank > std::min(shape.rows, shape.cols)) {
     throw UsageError("--rank " + std::to_string(options.rank) + " exceeds min(m, n) = " +
                      std::to_string(std::min(shape.rows, shape.cols)) + " for the " +

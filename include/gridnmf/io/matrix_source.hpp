@@ -1,0 +1,72 @@
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gridnmf/io/matrix_reader.hpp"
+#include "gridnmf/matrix/block_range.hpp"
+#include "gridnmf/matrix/local_matrix.hpp"
+
+namespace gridnmf::io {
+
+// What an input may say besides V; every field is optional (empty or 0).
+// Replicated: the same on every rank.
+struct SourceMetadata {
+  std::vector<double> wavelengths;  // one per row (band) of V
+  std::string wavelength_units;
+  std::int64_t image_rows = 0;  // pixel j is image row j % image_rows,
+  std::int64_t image_cols = 0;  // column j / image_rows (column-major)
+  std::vector<std::string> endmember_names;
+  std::vector<std::string> band_names;
+};
+
+// The input matrix V of a run, from an HDF5 file (dataset `dataset`) or an
+// ENVI image (header .hdr plus raw file; rows = bands, columns = pixels in
+// column-major image order). Holds `comm` borrowed: it must outlive the source.
+class MatrixSource {
+ public:
+  // Opens `path`: ENVI when it ends in .hdr, starts with "ENVI", or has a
+  // header beside it (PATH.hdr or BASE.hdr); otherwise HDF5. Checks the shape
+  // and reads the metadata. Collective over `comm`; throws the same Error on
+  // every rank (one line naming the file and the problem).
+  static MatrixSource open(MPI_Comm comm, const std::string& path, const std::string& dataset);
+
+  MatrixSource(MatrixSource&&) noexcept;
+  MatrixSource& operator=(MatrixSource&&) noexcept;
+  ~MatrixSource();
+
+  MatrixShape shape() const;
+  const SourceMetadata& metadata() const;
+  // "hdf5" or "envi".
+  std::string format() const;
+  // For messages: "FILE:/DATASET" or "FILE (ENVI, bsq uint16, raw RAW)".
+  std::string description() const;
+  // The stored element type: uint8, int8, int16, uint16, int32, uint32, int64,
+  // uint64, float32 or float64.
+  std::string stored_type() const;
+
+  // Reads rows x cols of V into a row-major block converted to T; every rank
+  // reads only its own block. Collective over the `comm` given to open().
+  template <typename T>
+  LocalMatrix<T> read_block(const IndexRange& rows, const IndexRange& cols);
+
+  // Values replaced by 0 because they equal the ENVI data ignore value, summed
+  // over all ranks for the blocks read so far (0 for HDF5). Replicated.
+  std::int64_t ignored_values() const;
+
+  // Releases the file (collective over `comm` for HDF5).
+  void close();
+
+  // One implementation per format (src/io/*_source.cpp).
+  class Impl;
+
+ private:
+  explicit MatrixSource(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gridnmf::io

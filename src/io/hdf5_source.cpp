@@ -1,0 +1,155 @@
+// MatrixSource for an HDF5 file: V from a 2-D dataset, metadata from the
+// layout of ../shared/data (/wavelengths, /endmember_names, rows/cols).
+#include <hdf5.h>
+
+#include <vector>
+
+#include "gridnmf/comm/agreement.hpp"
+#include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/io/parallel_file.hpp"
+#include "source_impl.hpp"
+
+namespace gridnmf::io {
+
+namespace {
+
+// A 1-D dataset's length, or -1 when `name` is absent or not 1-D.
+std::int64_t vector_length(hid_t file, const char* name, Hdf5Handle& data) {
+  if (H5Lexists(file, name, H5P_DEFAULT) <= 0) return -1;
+  H5O_info_t info;
+  if (H5Oget_info_by_name(file, name, &info, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET) {
+    return -1;
+  }
+  data = Hdf5Handle(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, std::string("cannot open ") + name);
+  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read a dataset's shape");
+  if (H5Sget_simple_extent_ndims(space.get()) != 1) return -1;
+  hsize_t length = 0;
+  H5Sget_simple_extent_dims(space.get(), &length, nullptr);
+  return static_cast<std::int64_t>(length);
+}
+
+std::vector<double> read_wavelengths(hid_t file, std::int64_t bands) {
+  Hdf5Handle data;
+  if (vector_length(file, "wavelengths", data) != bands) return {};
+  Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, "cannot read the type of /wavelengths");
+  const H5T_class_t type_class = H5Tget_class(type.get());
+  if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) return {};
+  std::vector<double> values(static_cast<std::size_t>(bands));
+  check_hdf5(H5Dread(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+             "cannot read /wavelengths");
+  return values;
+}
+
+std::vector<std::string> read_names(hid_t file, const char* name) {
+  Hdf5Handle data;
+  const std::int64_t count = vector_length(file, name, data);
+  if (count <= 0) return {};
+  Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, std::string("cannot read the type of ") + name);
+  if (H5Tget_class(type.get()) != H5T_STRING) return {};
+  std::vector<std::string> names;
+  if (H5Tis_variable_str(type.get()) > 0) {
+    Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
+    H5Tset_size(memory.get(), H5T_VARIABLE);
+    std::vector<char*> text(static_cast<std::size_t>(count), nullptr);
+    check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
+               std::string("cannot read /") + name);
+    for (char* item : text) names.emplace_back(item ? item : "");
+    Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read a dataset's shape");
+    H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, text.data());
+    return names;
+  }
+  const std::size_t width = H5Tget_size(type.get());
+  Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
+  H5Tset_size(memory.get(), width);
+  H5Tset_strpad(memory.get(), H5T_STR_NULLPAD);
+  std::vector<char> buffer(width * static_cast<std::size_t>(count), '\0');
+  check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+             std::string("cannot read /") + name);
+  for (std::int64_t i = 0; i < count; ++i) {
+    std::string item(buffer.data() + i * width, width);
+    item.erase(item.find_last_not_of(std::string(" \0", 2)) + 1);
+    names.push_back(item);
+  }
+  return names;
+}
+
+// An integer root attribute, or 0 when absent or not an integer.
+std::int64_t integer_attribute(hid_t file, const char* name) {
+  if (H5Aexists(file, name) <= 0) return 0;
+  Hdf5Handle attribute(H5Aopen(file, name, H5P_DEFAULT), H5Aclose,
+                       std::string("cannot open attribute ") + name);
+  Hdf5Handle type(H5Aget_type(attribute.get()), H5Tclose, "cannot read an attribute type");
+  if (H5Tget_class(type.get()) != H5T_INTEGER) return 0;
+  Hdf5Handle space(H5Aget_space(attribute.get()), H5Sclose, "cannot read an attribute shape");
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) return 0;
+  std::int64_t value = 0;
+  check_hdf5(H5Aread(attribute.get(), H5T_NATIVE_INT64, &value),
+             std::string("cannot read attribute ") + name);
+  return value;
+}
+
+std::string type_name(hid_t type) {
+  const std::size_t size = H5Tget_size(type);
+  if (H5Tget_class(type) == H5T_FLOAT) return size == 4 ? "float32" : "float64";
+  const bool is_signed = H5Tget_sign(type) == H5T_SGN_2;
+  return std::string(is_signed ? "int" : "uint") + std::to_string(8 * size);
+}
+
+class Hdf5Source : public MatrixSource::Impl {
+ public:
+  Hdf5Source(MPI_Comm comm, std::string path, std::string dataset)
+      : comm_(comm), path_(std::move(path)), dataset_(std::move(dataset)) {
+    file_ = open_parallel_file(comm_, path_);
+    shape = inspect_matrix(comm_, file_.get(), path_, dataset_);
+    comm::agree_on_failure(comm_, [&] {
+      Hdf5Handle data(H5Dopen2(file_.get(), dataset_.c_str(), H5P_DEFAULT), H5Dclose,
+                      "cannot open " + description());
+      Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, "cannot read the type of " +
+                      description());
+      stored_type_ = type_name(type.get());
+      // Metadata that does not fit V (wrong length, wrong type) is left out.
+      metadata.wavelengths = read_wavelengths(file_.get(), shape.rows);
+      metadata.endmember_names = read_names(file_.get(), "endmember_names");
+      std::int64_t rows = integer_attribute(file_.get(), "rows");
+      std::int64_t cols = integer_attribute(file_.get(), "cols");
+      if (rows <= 0 || cols <= 0) {
+        rows = integer_attribute(file_.get(), "image_rows");
+        cols = integer_attribute(file_.get(), "image_cols");
+      }
+      if (rows > 0 && cols > 0 && rows * cols == shape.cols) {
+        metadata.image_rows = rows;
+        metadata.image_cols = cols;
+      }
+    });
+  }
+
+  std::string format() const override { return "hdf5"; }
+  std::string description() const override { return path_ + ":/" + dataset_; }
+  std::string stored_type() const override { return stored_type_; }
+
+  LocalMatrix<double> read_double(const IndexRange& rows, const IndexRange& cols) override {
+    return io::read_block<double>(comm_, file_.get(), path_, dataset_, rows, cols);
+  }
+  LocalMatrix<float> read_float(const IndexRange& rows, const IndexRange& cols) override {
+    return io::read_block<float>(comm_, file_.get(), path_, dataset_, rows, cols);
+  }
+  void close() override {
+    comm::agree_on_failure(comm_, [&] { file_.close("cannot close " + path_); });
+  }
+
+ private:
+  MPI_Comm comm_;
+  std::string path_;
+  std::string dataset_;
+  std::string stored_type_;
+  Hdf5Handle file_;
+};
+
+}  // namespace
+
+std::unique_ptr<MatrixSource::Impl> open_hdf5_source(MPI_Comm comm, const std::string& path,
+                                                     const std::string& dataset) {
+  return std::make_unique<Hdf5Source>(comm, path, dataset);
+}
+
+}  // namespace gridnmf::io

@@ -1,0 +1,101 @@
+#include "gridnmf/io/matrix_source.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <type_traits>
+
+#include "gridnmf/comm/agreement.hpp"
+#include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/mpi/error.hpp"
+#include "source_impl.hpp"
+
+namespace gridnmf::io {
+
+namespace {
+
+bool ends_with_hdr(const std::string& path) {
+  if (path.size() < 4) return false;
+  std::string tail = path.substr(path.size() - 4);
+  std::transform(tail.begin(), tail.end(), tail.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return tail == ".hdr";
+}
+
+bool starts_with_envi(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  char head[4] = {};
+  return stream.read(head, 4) && std::string(head, 4) == "ENVI";
+}
+
+// Decided on rank 0 from the file system: "" for HDF5, otherwise the header
+// path (and the raw path when the user named the raw file).
+struct Route {
+  std::string header;
+  std::string raw;
+};
+
+Route route_of(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (ends_with_hdr(path) || starts_with_envi(path)) return {path, ""};
+  if (!fs::is_regular_file(path) || H5Fis_hdf5(path.c_str()) > 0) return {};
+  fs::path replaced(path);
+  replaced.replace_extension(".hdr");
+  for (const std::string& header : {path + ".hdr", replaced.string()}) {
+    if (header != path && fs::is_regular_file(header) && starts_with_envi(header)) {
+      return {header, path};
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void broadcast_from_root(MPI_Comm comm, std::string& text) {
+  std::int64_t size = static_cast<std::int64_t>(text.size());
+  GRIDNMF_MPI_CHECK(MPI_Bcast(&size, 1, MPI_INT64_T, 0, comm));
+  text.resize(static_cast<std::size_t>(size));
+  GRIDNMF_MPI_CHECK(MPI_Bcast(text.data(), comm::checked_count(size), MPI_CHAR, 0, comm));
+}
+
+MatrixSource MatrixSource::open(MPI_Comm comm, const std::string& path,
+                                const std::string& dataset) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  Route route;
+  if (rank == 0) route = route_of(path);
+  broadcast_from_root(comm, route.header);
+  broadcast_from_root(comm, route.raw);
+  if (route.header.empty()) return MatrixSource(open_hdf5_source(comm, path, dataset));
+  return MatrixSource(open_envi_source(comm, route.header, route.raw));
+}
+
+MatrixSource::MatrixSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MatrixSource::MatrixSource(MatrixSource&&) noexcept = default;
+MatrixSource& MatrixSource::operator=(MatrixSource&&) noexcept = default;
+MatrixSource::~MatrixSource() = default;
+
+MatrixShape MatrixSource::shape() const { return impl_->shape; }
+const SourceMetadata& MatrixSource::metadata() const { return impl_->metadata; }
+std::string MatrixSource::format() const { return impl_->format(); }
+std::string MatrixSource::description() const { return impl_->description(); }
+std::string MatrixSource::stored_type() const { return impl_->stored_type(); }
+std::int64_t MatrixSource::ignored_values() const { return impl_->ignored_values; }
+void MatrixSource::close() { impl_->close(); }
+
+template <typename T>
+LocalMatrix<T> MatrixSource::read_block(const IndexRange& rows, const IndexRange& cols) {
+  if constexpr (std::is_same_v<T, double>) {
+    return impl_->read_double(rows, cols);
+  } else {
+    return impl_->read_float(rows, cols);
+  }
+}
+
+template LocalMatrix<double> MatrixSource::read_block<double>(const IndexRange&,
+                                                              const IndexRange&);
+template LocalMatrix<float> MatrixSource::read_block<float>(const IndexRange&, const IndexRange&);
+
+}  // namespace gridnmf::io
