@@ -53,6 +53,11 @@ void allreduce_min(MPI_Comm comm, T* values, std::int64_t count) {
                                   mpi::datatype<T>(), MPI_MIN, comm));
 }
 
+template <typename T>
+void broadcast(MPI_Comm comm, T* values, std::int64_t count, int root) {
+  GRIDNMF_MPI_CHECK(MPI_Bcast(values, checked_count(count), mpi::datatype<T>(), root, comm));
+}
+
 void barrier(MPI_Comm comm) { GRIDNMF_MPI_CHECK(MPI_Barrier(comm)); }
 
 template <typename T>
@@ -82,6 +87,7 @@ template void allreduce_sum<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t)
 template void allreduce_max<double>(MPI_Comm, double*, std::int64_t);
 template void allreduce_max<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t);
 template void allreduce_min<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t);
+template void broadcast<double>(MPI_Comm, double*, std::int64_t, int);
 template void allgather_rows<double>(MPI_Comm, const double*, const std::vector<std::int64_t>&,
                                      std::int64_t, double*);
 template void allgather_rows<float>(MPI_Comm, const float*, const std::vector<std::int64_t>&,

@@ -18,6 +18,12 @@ void allreduce_max(MPI_Comm comm, T* values, std::int64_t count);
 template <typename T>
 void allreduce_min(MPI_Comm comm, T* values, std::int64_t count);
 
+// Copies `count` values from rank `root` to every rank of `comm` (results
+// computed redundantly are taken from one rank so they agree bitwise).
+// Collective over `comm`.
+template <typename T>
+void broadcast(MPI_Comm comm, T* values, std::int64_t count, int root = 0);
+
 // Waits until every rank of `comm` has arrived.
 void barrier(MPI_Comm comm);
 

@@ -16,6 +16,9 @@ enum class RandomStream : std::uint64_t {
   kTrueW = 3,
   kTrueH = 4,
   kNoise = 5,
+  kSketch = 6,  // test matrix of the randomized SVD
+  kFillW = 7,   // small random entries NNDSVDar puts in place of zeros
+  kFillH = 8,
 };
 
 // 64 well-mixed bits (SplitMix64 finaliser applied to a keyed counter).
