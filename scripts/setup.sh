@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what gridnmf needs on Debian 12 (as root, idempotent: apt-get runs
 # only when a package is missing), then configures and builds into build/.
+# --with-slurm also installs Slurm and munge for the job-script test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,8 +12,11 @@ packages=(
   libopenblas-dev libscalapack-openmpi-dev
   libboost-program-options-dev
   libgtest-dev
-  python3-h5py python3-numpy python3-sklearn
+  python3-h5py python3-numpy python3-sklearn python3-matplotlib
 )
+if [ "${1:-}" = --with-slurm ]; then
+  packages+=(slurmctld slurmd slurm-client munge)
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
