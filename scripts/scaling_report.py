@@ -77,6 +77,11 @@ def phase_avg(report, name):
     return float(phase["avg"]) if phase else 0.0
 
 
+def loop_iterations(report):
+    """Iterations timed in this run (fewer than `iterations` after a resume)."""
+    return max(float(report.get("loop_iterations", report["iterations"])), 1.0)
+
+
 def communication_share(report):
     loop = float(report["loop_seconds"])
     return float(report["communication_seconds"]["avg"]) / loop if loop > 0 else 0.0
@@ -113,7 +118,7 @@ def summarize(reports, mode="auto"):
         }
         for name in LOOP_PHASES:
             row[f"{name}_per_iteration"] = statistics.median(
-                phase_avg(r, name) / max(float(r["iterations"]), 1.0) for r in runs)
+                phase_avg(r, name) / loop_iterations(r) for r in runs)
         for name in SETUP_PHASES:
             row[f"{name}_seconds"] = statistics.median(phase_avg(r, name) for r in runs)
         row["iterations"] = iterations

@@ -128,6 +128,14 @@ class ScalingReportTest(unittest.TestCase):
         self.assertAlmostEqual(rows[1]["seconds_per_iteration"], 0.625)
         self.assertAlmostEqual(rows[1]["efficiency"], 0.8)
 
+    def test_resumed_run_divides_phases_by_the_iterations_it_timed(self):
+        report = make_report(1, "1x1", 0.5, iterations=100)
+        report["loop_iterations"] = 40  # resumed after iteration 60
+        report["loop_seconds"] = 20.0
+        report["phases"]["gemm"] = spread(12.0)
+        _, _, rows = self.tool.summarize([report])
+        self.assertAlmostEqual(rows[0]["gemm_per_iteration"], 0.3)
+
     def test_weak_mode_and_base_above_one_rank(self):
         reports = [make_report(2, "1x2", 0.5, cols=1000), make_report(4, "2x2", 0.625, cols=2000),
                    make_report(8, "2x4", 1.0, cols=4000)]
