@@ -7,41 +7,15 @@
 #include "gridnmf/cli/progress.hpp"
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
-#include "gridnmf/init/random_init.hpp"
-#include "gridnmf/io/factor_io.hpp"
 #include "gridnmf/io/input_check.hpp"
 #include "gridnmf/io/matrix_source.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/result_writer.hpp"
+#include "restarts.hpp"
 
 namespace gridnmf::cli {
 
 namespace {
-
-// The starting W and H pieces this rank owns: random, or read from a file.
-template <typename T>
-std::pair<LocalMatrix<T>, LocalMatrix<T>> initial_factors(const ProcessGrid& grid,
-                                                          const Distribution& dist,
-                                                          const FactorizeOptions& options,
-                                                          const MatrixStatistics& stats) {
-  const IndexRange w_rows = dist.owned_w_rows(grid.row(), grid.col());
-  const IndexRange h_cols = dist.owned_h_cols(grid.row(), grid.col());
-  const std::int64_t k = options.rank;
-  const std::string path = options.init_file();
-  if (path.empty()) {
-    const double mean = stats.sum / (static_cast<double>(dist.rows()) * dist.cols());
-    const double scale = random_init_scale(mean, k);
-    return {random_w_rows<T>(w_rows, k, options.seed, scale),
-            random_ht_cols<T>(h_cols, k, options.seed, scale)};
-  }
-  io::Hdf5Handle file = io::open_parallel_file(grid.all(), path);
-  auto w = io::read_w_rows<T>(grid.all(), file.get(), path, "W", dist.rows(), k, w_rows);
-  auto ht = io::read_h_cols<T>(grid.all(), file.get(), path, "H", k, dist.cols(), h_cols);
-  io::check_nonnegative_finite(grid.all(), w, w_rows, IndexRange{0, k}, path + ":/W");
-  io::check_nonnegative_finite(grid.all(), transposed(ht), IndexRange{0, k}, h_cols,
-                               path + ":/H");
-  return {std::move(w), std::move(ht)};
-}
 
 template <typename T>
 void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
@@ -63,16 +37,17 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   }
   const MatrixStatistics stats = global_statistics(grid, v_block);
 
-  auto [w_own, ht_own] = initial_factors<T>(grid, dist, options, stats);
-  const Factorization<T> result = run_alternating_updates<T>(
-      grid, dist, v_block, stats, std::move(w_own), std::move(ht_own), options.solver,
-      [&](const IterationRecord& record) { printer.iteration(record); });
+  BestOfRestarts<T> runs = run_with_restarts<T>(grid, dist, v_block, stats, options, printer);
+  const Factorization<T>& result = runs.result;
 
   io::RunDescription run;
   run.algorithm = to_string(options.solver.algorithm);
   run.loss = to_string(options.solver.loss);
   run.precision = to_string(options.precision);
-  run.seed = static_cast<std::int64_t>(options.seed);
+  run.seed = runs.seed;
+  run.init_seconds = runs.init_seconds;
+  run.restart_seeds = runs.seeds;
+  run.restart_objectives = runs.objectives;
   run.input = options.input;
   run.dataset = options.dataset;
   run.options = options.to_text();

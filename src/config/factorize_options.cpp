@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "gridnmf/error.hpp"
+#include "gridnmf/init/init_method.hpp"
 
 namespace gridnmf {
 
@@ -24,11 +25,11 @@ void FactorizeOptions::validate() const {
   if (rank <= 0) throw UsageError("--rank must be a positive integer, got " + std::to_string(rank));
   solver.validate();
   if (print_every < 0) throw UsageError("--print-every must be >= 0");
-  if (init != "random" && init.rfind("file:", 0) != 0) {
-    throw UsageError("unknown --init '" + init + "' (supported: random, file:PATH)");
-  }
-  if (init.rfind("file:", 0) == 0 && init.size() == 5) {
-    throw UsageError("--init file: needs a path, e.g. file:previous.h5");
+  const InitChoice start = parse_init(init);
+  if (restarts < 1) throw UsageError("--restarts must be >= 1, got " + std::to_string(restarts));
+  if (restarts > 1 && is_deterministic(start.method)) {
+    throw UsageError("--restarts " + std::to_string(restarts) + " with --init " + init +
+                     " would repeat the same run; restarts need --init random or nndsvdar");
   }
   if (same_file(input, output)) {
     throw UsageError("--output '" + output + "' is the input file; choose another path");
@@ -39,7 +40,8 @@ void FactorizeOptions::validate() const {
 }
 
 std::string FactorizeOptions::init_file() const {
-  return init.rfind("file:", 0) == 0 ? init.substr(5) : std::string();
+  const InitChoice choice = parse_init(init);
+  return choice.method == InitMethod::kFile ? choice.path : std::string();
 }
 
 std::string FactorizeOptions::to_text() const {
@@ -60,6 +62,7 @@ std::string FactorizeOptions::to_text() const {
        << "pg-tol = " << solver.stopping.pg_tolerance << "\n"
        << "seed = " << seed << "\n"
        << "init = " << init << "\n"
+       << "restarts = " << restarts << "\n"
        << "precision = " << to_string(precision) << "\n"
        << "output = " << output << "\n"
        << "print-every = " << print_every << "\n"

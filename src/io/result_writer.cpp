@@ -73,6 +73,18 @@ void write_run_attributes(hid_t file, const ProcessGrid& grid, const RunDescript
   write_attribute(file, "input", run.input);
   write_attribute(file, "dataset", run.dataset);
   write_attribute(file, "options", run.options);
+  write_attribute(file, "init_seconds", run.init_seconds);
+  write_attribute(file, "restarts", static_cast<std::int64_t>(run.restart_seeds.size()));
+}
+
+// /restarts/seed and /restarts/objective: one entry per start, in run order.
+void write_restarts(hid_t file, const RunDescription& run, bool is_writer) {
+  Hdf5Handle group(H5Gcreate2(file, "restarts", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                   H5Gclose, "cannot create group /restarts");
+  write_history_column(group.get(), "seed", H5T_STD_I64LE, H5T_NATIVE_INT64, run.restart_seeds,
+                       is_writer);
+  write_history_column(group.get(), "objective", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                       run.restart_objectives, is_writer);
 }
 
 }  // namespace
@@ -91,6 +103,7 @@ void write_result(const ProcessGrid& grid, const Distribution& dist, const std::
       write_h_cols(h.get(), dist.owned_h_cols(grid.row(), grid.col()), result.ht_own);
       write_run_attributes(file.get(), grid, run, result);
       write_history(file.get(), result.history, grid.rank() == 0);
+      write_restarts(file.get(), run, grid.rank() == 0);
     });
     comm::agree_on_failure(grid.all(), [&] { file.close("cannot close " + path); });
   }

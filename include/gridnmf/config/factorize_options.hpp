@@ -18,7 +18,8 @@ struct FactorizeOptions {
   std::optional<GridShape> grid;  // chosen from m, n and the rank count when absent
   SolverSettings solver;          // algorithm, loss, penalties, stopping rules
   std::uint64_t seed = 1;
-  std::string init = "random";  // "random" or "file:PATH"
+  std::string init = "random";  // random, nndsvd, nndsvda, nndsvdar, spa or file:PATH
+  int restarts = 1;             // starts with seeds seed .. seed + restarts - 1
   Precision precision = Precision::kFloat64;
   std::string output;
   bool quiet = false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "gridnmf/algorithms/alternating_driver.hpp"
 #include "gridnmf/grid/process_grid.hpp"
@@ -18,6 +19,10 @@ struct RunDescription {
   std::string dataset;
   std::string options;  // the full option set, one "key = value" per line
   double elapsed_seconds = 0.0;
+  double init_seconds = 0.0;  // computing the start of the kept run
+  // Every restart's seed and final objective, in the order run.
+  std::vector<std::int64_t> restart_seeds;
+  std::vector<double> restart_objectives;
 };
 
 // Writes /W (m x k), /H (k x n), the root attributes and /history/ to `path`

@@ -1,0 +1,77 @@
+#pragma once
+
+// The start and the run of `gridnmf factorize`, repeated over --restarts
+// seeds, keeping the run with the lowest final objective. Private to cli/.
+#include <mpi.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gridnmf/algorithms/alternating_driver.hpp"
+#include "gridnmf/cli/progress.hpp"
+#include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/config/factorize_options.hpp"
+#include "gridnmf/init/initial_factors.hpp"
+
+namespace gridnmf::cli {
+
+template <typename T>
+struct BestOfRestarts {
+  Factorization<T> result;
+  std::int64_t seed = 0;
+  double init_seconds = 0.0;  // of the kept run, slowest rank
+  std::vector<std::int64_t> seeds;
+  std::vector<double> objectives;
+};
+
+inline std::string number_text(const char* format, double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), format, value);
+  return text;
+}
+
+// Runs options.restarts starts with seeds seed, seed + 1, ...; the objective
+// is replicated, so every rank keeps the same run. Collective over grid.all().
+template <typename T>
+BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution& dist,
+                                    const LocalMatrix<T>& v_block, const MatrixStatistics& stats,
+                                    const FactorizeOptions& options,
+                                    const ProgressPrinter& printer) {
+  const InitChoice init = parse_init(options.init);
+  BestOfRestarts<T> best;
+  for (int restart = 0; restart < options.restarts; ++restart) {
+    const std::uint64_t seed = options.seed + static_cast<std::uint64_t>(restart);
+    const std::string which = options.restarts > 1
+                                  ? " (restart " + std::to_string(restart + 1) + " of " +
+                                        std::to_string(options.restarts) + ", seed " +
+                                        std::to_string(seed) + ")"
+                                  : "";
+    double init_seconds = MPI_Wtime();
+    auto [w_own, ht_own] = initial_factors<T>(grid, dist, v_block, init, options.rank, seed);
+    init_seconds = MPI_Wtime() - init_seconds;
+    comm::allreduce_max(grid.all(), &init_seconds, 1);
+    printer.message("initialisation: " + number_text("%.3f", init_seconds) + " s (" +
+                    to_string(init.method) + ")" + which);
+    Factorization<T> result = run_alternating_updates<T>(
+        grid, dist, v_block, stats, std::move(w_own), std::move(ht_own), options.solver,
+        [&](const IterationRecord& record) { printer.iteration(record); });
+    if (options.restarts > 1) {
+      printer.message("restart " + std::to_string(restart + 1) + ": final objective " +
+                      number_text("%.6e", result.objective));
+    }
+    best.seeds.push_back(static_cast<std::int64_t>(seed));
+    best.objectives.push_back(result.objective);
+    if (restart == 0 || result.objective < best.result.objective) {
+      best.result = std::move(result);
+      best.seed = static_cast<std::int64_t>(seed);
+      best.init_seconds = init_seconds;
+    }
+  }
+  if (options.restarts > 1) {
+    printer.message("kept the run with seed " + std::to_string(best.seed));
+  }
+  return best;
+}
+
+}  // namespace gridnmf::cli
