@@ -132,4 +132,36 @@ std::optional<GenerateOptions> parse_generate(const std::vector<std::string>& ar
   return options;
 }
 
+std::optional<ConvertOptions> parse_convert(const std::vector<std::string>& args, bool print) {
+  ConvertOptions options;
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  problem.add_options()
+      ("input", po::value(&options.input), "ENVI header .hdr (or its raw file), or an HDF5 file")
+      ("output", po::value(&options.output), "HDF5 file to write (/V, /wavelengths, rows/cols/bands/pixels attributes)")
+      ("dataset", po::value(&options.dataset)->default_value(options.dataset), "name of V in the output (and in an HDF5 input)")
+      ("precision", po::value(&options.precision)->default_value(options.precision), "keep (the stored type, exact), float32 or float64")
+      ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
+  if (!parse_or_help(args, problem, "convert --input scene.hdr --output scene.h5 [options]",
+                     print)) {
+    return std::nullopt;
+  }
+  options.validate();
+  return options;
+}
+
+std::optional<EvaluateOptions> parse_evaluate(const std::vector<std::string>& args, bool print) {
+  EvaluateOptions options;
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  problem.add_options()
+      ("result", po::value(&options.result), "gridnmf output file with /W (bands x k) and /H (k x pixels)")
+      ("truth", po::value(&options.truth), "ground truth with /W_true, /H_true and /endmember_names (or /W, /H)")
+      ("json", po::value(&options.json), "also write the scores to this JSON file")
+      ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
+  if (!parse_or_help(args, problem, "evaluate --result FILE --truth FILE [--json FILE]", print)) {
+    return std::nullopt;
+  }
+  options.validate();
+  return options;
+}
+
 }  // namespace gridnmf::cli

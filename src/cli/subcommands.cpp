@@ -21,6 +21,8 @@ const char* kUsage =
     "Commands:\n"
     "  generate    write a synthetic V = W_true H_true (+ noise) to an HDF5 file\n"
     "  factorize   factorize the matrix in an HDF5 file and write W, H and the run record\n"
+    "  convert     write an ENVI image (.hdr + raw file) as HDF5 (/V bands x pixels, /wavelengths)\n"
+    "  evaluate    score a result against ground truth: SAD (Hungarian matching), mSAD, RMSE\n"
     "\n"
     "General options:\n"
     "  -h, --help     show this help (gridnmf <command> --help for a command's options)\n"
@@ -53,6 +55,14 @@ int run_command_line(int argc, char** argv) {
   }
   if (command == "factorize") {
     if (const auto options = parse_factorize(args, print)) run_factorize(*options);
+    return 0;
+  }
+  if (command == "convert") {
+    if (const auto options = parse_convert(args, print)) run_convert(*options);
+    return 0;
+  }
+  if (command == "evaluate") {
+    if (const auto options = parse_evaluate(args, print)) run_evaluate(*options);
     return 0;
   }
   throw UsageError("unknown command '" + command + "'; run 'gridnmf --help'");

@@ -52,6 +52,7 @@ class EnviSource : public MatrixSource::Impl {
     metadata.wavelengths = header.wavelengths;
     metadata.wavelength_units = header.wavelength_units;
     metadata.band_names = header.band_names;
+    metadata.data_ignore_value = header.data_ignore_value;
     metadata.image_rows = header.lines;
     metadata.image_cols = header.samples;
   }

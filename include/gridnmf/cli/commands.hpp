@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gridnmf/config/convert_options.hpp"
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/config/generate_options.hpp"
 
@@ -12,6 +13,15 @@ void run_generate(const GenerateOptions& options);
 // `gridnmf factorize`: reads V, factorizes it, writes the result.
 // Collective over MPI_COMM_WORLD.
 void run_factorize(const FactorizeOptions& options);
+
+// `gridnmf convert`: writes an ENVI image (or any input) as HDF5 in the layout
+// of ../shared/data, each rank its own block. Collective over MPI_COMM_WORLD.
+void run_convert(const ConvertOptions& options);
+
+// `gridnmf evaluate`: SAD with Hungarian matching and abundance RMSE of a
+// result against ground truth; computed on rank 0, status agreed by all ranks.
+// Collective over MPI_COMM_WORLD.
+void run_evaluate(const EvaluateOptions& options);
 
 // Dispatches argv to a subcommand; returns the process exit code.
 int run_command_line(int argc, char** argv);

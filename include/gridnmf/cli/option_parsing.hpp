@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "gridnmf/config/convert_options.hpp"
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/config/generate_options.hpp"
 
@@ -17,5 +18,9 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
 
 // The same for "generate".
 std::optional<GenerateOptions> parse_generate(const std::vector<std::string>& args, bool print);
+
+// The same for "convert" and "evaluate".
+std::optional<ConvertOptions> parse_convert(const std::vector<std::string>& args, bool print);
+std::optional<EvaluateOptions> parse_evaluate(const std::vector<std::string>& args, bool print);
 
 }  // namespace gridnmf::cli

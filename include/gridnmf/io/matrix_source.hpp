@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct SourceMetadata {
   std::int64_t image_cols = 0;  // column j / image_rows (column-major)
   std::vector<std::string> endmember_names;
   std::vector<std::string> band_names;
+  std::optional<double> data_ignore_value;  // ENVI: such values read as 0
 };
 
 // The input matrix V of a run, from an HDF5 file (dataset `dataset`) or an
