@@ -52,11 +52,15 @@ void write_vector(hid_t file, const std::string& name, const std::vector<double>
                  "cannot write /" + name);
 }
 
-void reject_output_equal_to_input(const std::string& output, const std::string& input) {
+// Replacing an input file (the header or the raw data) would destroy it.
+void reject_output_equal_to_input(const std::string& output,
+                                  const std::vector<std::string>& inputs) {
   namespace fs = std::filesystem;
-  std::error_code error;
-  if (fs::exists(output) && fs::equivalent(output, input, error)) {
-    throw UsageError("--output '" + output + "' is the input file");
+  for (const std::string& input : inputs) {
+    std::error_code error;
+    if (fs::exists(output) && fs::equivalent(output, input, error)) {
+      throw UsageError("--output '" + output + "' is an input file ('" + input + "')");
+    }
   }
 }
 
@@ -70,10 +74,10 @@ void run_convert(const ConvertOptions& options) {
   const ProgressPrinter printer(world_rank == 0 && !options.quiet, 0);
 
   io::check_output_writable(MPI_COMM_WORLD, options.output, "--output");
-  comm::agree_on_failure(MPI_COMM_WORLD, [&] {
-    if (world_rank == 0) reject_output_equal_to_input(options.output, options.input);
-  });
   io::MatrixSource source = io::MatrixSource::open(MPI_COMM_WORLD, options.input, options.dataset);
+  comm::agree_on_failure(MPI_COMM_WORLD, [&] {
+    if (world_rank == 0) reject_output_equal_to_input(options.output, source.files());
+  });
   const io::MatrixShape shape = source.shape();
   const io::SourceMetadata& meta = source.metadata();
   const std::string stored =

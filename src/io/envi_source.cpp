@@ -64,6 +64,9 @@ class EnviSource : public MatrixSource::Impl {
            to_string(header.data_type) + ", raw file " + reader_->raw_path() + ")";
   }
   std::string stored_type() const override { return to_string(reader_->header().data_type); }
+  std::vector<std::string> files() const override {
+    return {header_path_, reader_->raw_path()};
+  }
 
   LocalMatrix<double> read_double(const IndexRange& rows, const IndexRange& cols) override {
     return read<double>(rows, cols);

@@ -126,6 +126,7 @@ class Hdf5Source : public MatrixSource::Impl {
   std::string format() const override { return "hdf5"; }
   std::string description() const override { return path_ + ":/" + dataset_; }
   std::string stored_type() const override { return stored_type_; }
+  std::vector<std::string> files() const override { return {path_}; }
 
   LocalMatrix<double> read_double(const IndexRange& rows, const IndexRange& cols) override {
     return io::read_block<double>(comm_, file_.get(), path_, dataset_, rows, cols);

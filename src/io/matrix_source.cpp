@@ -82,6 +82,7 @@ const SourceMetadata& MatrixSource::metadata() const { return impl_->metadata; }
 std::string MatrixSource::format() const { return impl_->format(); }
 std::string MatrixSource::description() const { return impl_->description(); }
 std::string MatrixSource::stored_type() const { return impl_->stored_type(); }
+std::vector<std::string> MatrixSource::files() const { return impl_->files(); }
 std::int64_t MatrixSource::ignored_values() const { return impl_->ignored_values; }
 void MatrixSource::close() { impl_->close(); }
 

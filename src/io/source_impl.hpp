@@ -18,6 +18,7 @@ class MatrixSource::Impl {
   virtual std::string format() const = 0;
   virtual std::string description() const = 0;
   virtual std::string stored_type() const = 0;
+  virtual std::vector<std::string> files() const = 0;
   virtual LocalMatrix<double> read_double(const IndexRange& rows, const IndexRange& cols) = 0;
   virtual LocalMatrix<float> read_float(const IndexRange& rows, const IndexRange& cols) = 0;
   virtual void close() = 0;

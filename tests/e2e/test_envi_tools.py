@@ -164,6 +164,13 @@ class EnviTools(unittest.TestCase):
             stream.truncate(3 * 3 * 2 * 4 - 1)
         done = run(2, "factorize", "--input", header, "--rank", 1, "--output", output, expect=1)
         self.assertIn("bytes but the header needs 72", error_lines(done)[0])
+        # Writing over the raw file would destroy the input: a usage error.
+        header = write_envi(self.path("keep"), image, 4, "bsq", 0)
+        raw = self.path("keep.img")
+        before = open(raw, "rb").read()
+        done = run(1, "convert", "--input", header, "--output", raw, expect=2)
+        self.assertIn("is an input file", error_lines(done)[0])
+        self.assertEqual(open(raw, "rb").read(), before)
 
     # ---- evaluate ----
 

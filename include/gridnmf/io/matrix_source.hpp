@@ -50,6 +50,8 @@ class MatrixSource {
   // The stored element type: uint8, int8, int16, uint16, int32, uint32, int64,
   // uint64, float32 or float64.
   std::string stored_type() const;
+  // The files this source reads (the HDF5 file; the ENVI header and raw file).
+  std::vector<std::string> files() const;
 
   // Reads rows x cols of V into a row-major block converted to T; every rank
   // reads only its own block. Collective over the `comm` given to open().
