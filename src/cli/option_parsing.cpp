@@ -2,8 +2,10 @@
 
 #include <boost/program_options.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 #include "gridnmf/error.hpp"
 
@@ -110,24 +112,40 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
 std::optional<GenerateOptions> parse_generate(const std::vector<std::string>& args, bool print) {
   GenerateOptions options;
   std::string precision = to_string(options.precision);
+  std::string kind = to_string(options.kind);
   std::int64_t seed = static_cast<std::int64_t>(options.seed);
+  // NaN until given: its default depends on --kind.
+  double noise = std::numeric_limits<double>::quiet_NaN();
 
   po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
   problem.add_options()
-      ("rows", po::value(&options.rows), "rows M of V (features)")
-      ("cols", po::value(&options.cols), "columns N of V (samples)")
-      ("rank", po::value(&options.rank), "inner dimension K of the true factors")
-      ("noise", po::value(&options.noise)->default_value(options.noise), "standard deviation of Gaussian noise added to W H (then clipped at 0)")
+      ("kind", po::value(&kind)->default_value(kind), "matrix (random W H) or hyperspectral (a scene: V = bands x pixels)")
+      ("rows", po::value(&options.rows), "rows M of V (features); hyperspectral: image rows")
+      ("cols", po::value(&options.cols), "columns N of V (samples); hyperspectral: image columns")
+      ("rank", po::value(&options.rank), "inner dimension K of the true factors (matrix)")
+      ("bands", po::value(&options.bands), "spectral bands, the rows of V (hyperspectral)")
+      ("endmembers", po::value(&options.endmembers), "endmembers K (hyperspectral)")
+      ("pure-pixels", po::bool_switch(&options.pure_pixels), "hyperspectral: one pixel per endmember holds it alone")
+      ("noise", po::value(&noise), "matrix: standard deviation of Gaussian noise added to W H, then clipped at 0 (default 0); hyperspectral: SNR in dB of Gaussian noise added to W H, then clipped at 0 (default: noiseless)")
       ("seed", po::value(&seed)->default_value(seed), "seed of the true factors and noise")
       ("precision", po::value(&precision)->default_value(precision), "float64 or float32")
       ("output", po::value(&options.output), "HDF5 file to write V, W_true and H_true to")
       ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V");
-  if (!parse_or_help(args, problem, "generate --rows M --cols N --rank K --output FILE [options]",
+  if (!parse_or_help(args, problem,
+                     "generate --rows M --cols N --rank K --output FILE [options]\n"
+                     "       gridnmf generate --kind hyperspectral --rows R --cols C --bands B "
+                     "--endmembers K --output FILE [--noise SNR_DB] [--pure-pixels] [options]",
                      print)) {
     return std::nullopt;
   }
   options.precision = precision_from_string(precision);
+  options.kind = generate_kind_from_string(kind);
   options.seed = static_cast<std::uint64_t>(non_negative_seed(seed));
+  if (options.kind == GenerateKind::kHyperspectral) {
+    if (!std::isnan(noise)) options.snr_db = noise;
+  } else if (!std::isnan(noise)) {
+    options.noise = noise;
+  }
   options.validate();
   return options;
 }

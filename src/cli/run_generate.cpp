@@ -59,6 +59,7 @@ void write_problem(const ProcessGrid& grid, const Distribution& dist,
 }  // namespace
 
 void run_generate(const GenerateOptions& options) {
+  if (options.kind == GenerateKind::kHyperspectral) return run_generate_scene(options);
   io::silence_hdf5_errors();
   int ranks = 1;
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);

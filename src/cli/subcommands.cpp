@@ -19,7 +19,7 @@ const char* kUsage =
     "Usage: mpiexec -n P gridnmf <command> [options]\n"
     "\n"
     "Commands:\n"
-    "  generate    write a synthetic V = W_true H_true (+ noise) to an HDF5 file\n"
+    "  generate    write a synthetic V = W_true H_true (+ noise), or a hyperspectral scene, to HDF5\n"
     "  factorize   factorize the matrix in an HDF5 file and write W, H and the run record\n"
     "  convert     write an ENVI image (.hdr + raw file) as HDF5 (/V bands x pixels, /wavelengths)\n"
     "  evaluate    score a result against ground truth: SAD (Hungarian matching), mSAD, RMSE\n"

@@ -10,6 +10,10 @@ namespace gridnmf::cli {
 // true factors. Collective over MPI_COMM_WORLD.
 void run_generate(const GenerateOptions& options);
 
+// `gridnmf generate --kind hyperspectral`: writes a synthetic scene with its
+// truth in the layout of ../shared/data. Collective over MPI_COMM_WORLD.
+void run_generate_scene(const GenerateOptions& options);
+
 // `gridnmf factorize`: reads V, factorizes it, writes the result.
 // Collective over MPI_COMM_WORLD.
 void run_factorize(const FactorizeOptions& options);

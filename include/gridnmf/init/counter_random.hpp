@@ -19,6 +19,9 @@ enum class RandomStream : std::uint64_t {
   kSketch = 6,  // test matrix of the randomized SVD
   kFillW = 7,   // small random entries NNDSVDar puts in place of zeros
   kFillH = 8,
+  kSceneSpectra = 20,    // hyperspectral scene: endmember spectra
+  kSceneAbundance = 21,  // hyperspectral scene: abundance fields and pure pixels
+  kVcaDirections = 22,   // VCA's random directions
 };
 
 // 64 well-mixed bits (SplitMix64 finaliser applied to a keyed counter).
