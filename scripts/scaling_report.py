@@ -204,7 +204,7 @@ def plot(mode, base_ranks, rows, title, output_dir):
     axes.set_xticks(ranks, [str(p) for p in ranks])
     axes.set_xlabel("MPI ranks")
     axes.set_ylabel("seconds per iteration")
-    axes.set_title(f"{title}: time per iteration ({mode})")
+    axes.set_title(f"{title}\ntime per iteration ({mode} scaling)", fontsize="medium")
     axes.legend()
     figure.tight_layout()
     figure.savefig(os.path.join(output_dir, "time_per_iteration.png"), dpi=100)
@@ -220,13 +220,13 @@ def plot(mode, base_ranks, rows, title, output_dir):
     axes.set_ylim(0, max(1.1, max(r["efficiency"] for r in rows) * 1.05))
     axes.set_xlabel("MPI ranks")
     axes.set_ylabel("parallel efficiency")
-    axes.set_title(f"{title}: efficiency ({mode})")
+    axes.set_title(f"{title}\nparallel efficiency ({mode} scaling)", fontsize="medium")
     axes.legend()
     figure.tight_layout()
     figure.savefig(os.path.join(output_dir, "efficiency.png"), dpi=100)
     plt.close(figure)
 
-    figure, axes = plt.subplots(figsize=(max(6, 1.2 * len(rows) + 2), 4.5))
+    figure, axes = plt.subplots(figsize=(max(7, 1.2 * len(rows) + 3), 4.5))
     labels = [f"{r['ranks']} rank{'s' if r['ranks'] > 1 else ''}\n{r['grid']}" for r in rows]
     bottoms = [0.0] * len(rows)
     for name in LOOP_PHASES + ["other"]:
@@ -240,8 +240,8 @@ def plot(mode, base_ranks, rows, title, output_dir):
         axes.bar(labels, values, bottom=bottoms, label=name.replace("_", " "))
         bottoms = [b + v for b, v in zip(bottoms, values)]
     axes.set_ylabel("seconds per iteration (average over ranks)")
-    axes.set_title(f"{title}: phases per iteration")
-    axes.legend(fontsize="small", loc="upper right")
+    axes.set_title(f"{title}\nphases per iteration", fontsize="medium")
+    axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     figure.tight_layout()
     figure.savefig(os.path.join(output_dir, "phases.png"), dpi=100)
     plt.close(figure)
