@@ -45,6 +45,7 @@ CPUS=${CPUS:-$max_ranks}
 cluster=$(mktemp -d /tmp/gridnmf-study-cluster.XXXXXX)
 chmod 0755 "$cluster"  # munged wants every folder above its socket searchable
 trap 'slurm_cluster_stop "$cluster"; rm -rf "$cluster"' EXIT
+trap 'exit 130' INT TERM HUP  # through the EXIT trap: the daemons are stopped
 slurm_cluster_start "$cluster" "$CPUS"
 
 mkdir -p "$STUDY"
