@@ -7,9 +7,11 @@
 #                                   files) under DIR; export SLURM_CONF; wait
 #                                   until the node is idle. Returns 1 with a
 #                                   message (and the logs) when it cannot.
-#   slurm_cluster_stop DIR          stop exactly the daemons started in DIR, by
-#                                   their pid files (safe to call twice, and
-#                                   from an EXIT trap after a failed start).
+#   slurm_cluster_stop DIR          cancel the cluster's jobs, then stop exactly
+#                                   the daemons started in DIR, by their pid
+#                                   files, and any job process left with this
+#                                   cluster's SLURM_CONF (safe to call twice,
+#                                   and from an EXIT trap after a failed start).
 #   slurm_cluster_missing           prints what is missing to run a cluster
 #                                   (not root, programs not installed); empty
 #                                   when everything is there.
@@ -168,12 +170,47 @@ _slurm_stop_pidfile() {
   return 0
 }
 
+# Processes of jobs that outlive the daemons (slurmstepd, batch scripts, ranks)
+# carry this cluster's SLURM_CONF in their environment: end those, and only
+# those, sparing the calling shell and its ancestors.
+_slurm_stop_leftovers() {
+  local conf=$1 ancestors=" " p=$BASHPID round environ pid pids
+  while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+    ancestors+="$p "
+    p=$(ps -o ppid= -p "$p" 2> /dev/null | tr -d ' ')
+  done
+  for round in TERM KILL; do
+    pids=()
+    for environ in /proc/[0-9]*/environ; do
+      pid=${environ#/proc/}
+      pid=${pid%/environ}
+      [[ $ancestors == *" $pid "* ]] && continue
+      grep -qzx "SLURM_CONF=$conf" "$environ" 2> /dev/null && pids+=("$pid")
+    done
+    [ "${#pids[@]}" -eq 0 ] && return 0
+    kill -"$round" "${pids[@]}" 2> /dev/null
+    sleep 2
+  done
+  return 0
+}
+
 slurm_cluster_stop() {
-  local dir=$1
+  local dir=$1 conf waited=0
   [ -d "$dir" ] || return 0
+  conf=$dir/etc/slurm.conf
+  # Jobs first, while slurmctld can still end them cleanly (KillWait=5).
+  if [ -f "$dir/run/slurmctld.pid" ] && [ -f "$conf" ]; then
+    SLURM_CONF=$conf timeout 20 scancel --user=root > /dev/null 2>&1 || true
+    while [ "$waited" -lt 15 ] &&
+      [ -n "$(SLURM_CONF=$conf timeout 10 squeue -h -o %A 2> /dev/null)" ]; do
+      sleep 1
+      waited=$((waited + 1))
+    done
+  fi
   _slurm_stop_pidfile "$dir/run/slurmd.pid" slurmd
   _slurm_stop_pidfile "$dir/run/slurmctld.pid" slurmctld
   _slurm_stop_pidfile "$dir/munge/run/munged.pid" munged
+  _slurm_stop_leftovers "$conf"
 }
 
 slurm_wait_job() {
