@@ -255,5 +255,97 @@ TEST(Spa, FindsTheExactEndmembersOfASceneWithPurePixels) {
   }
 }
 
+template <typename T>
+std::vector<std::int64_t> distributed_vca(MPI_Comm comm, const reference::Dense& v,
+                                          GridShape shape, std::int64_t k, std::uint64_t seed) {
+  const ProcessGrid grid(comm, shape);
+  const Distribution dist(v.rows, v.cols, shape.rows, shape.cols);
+  return vca_select_columns(grid, dist, block_of<T>(v, grid, dist), k, seed);
+}
+
+// V of a scene, whole, on every rank.
+reference::Dense scene_matrix(const SceneModel& model, double sigma) {
+  const HyperspectralScene& scene = model.scene();
+  const LocalMatrix<double> v = model.block<double>({0, scene.bands}, {0, scene.pixels()}, sigma);
+  reference::Dense whole(scene.bands, scene.pixels());
+  whole.v = v.values;
+  return whole;
+}
+
+TEST(Vca, RecoversThePureColumnsOfSeparableMatricesOnEveryGrid) {
+  for (const auto& [m, n, k] : {std::tuple{13, 41, 5}, std::tuple{30, 9, 3}, std::tuple{8, 50, 8}}) {
+    const Separable problem = separable(m, n, k, 200 + m);
+    for (const GridShape shape : grids_for(m, n)) {
+      for (const std::uint64_t seed : {1, 2}) {
+        SCOPED_TRACE(shape.to_string() + " m " + std::to_string(m) + " seed " + std::to_string(seed));
+        EXPECT_EQ(as_set(distributed_vca<double>(MPI_COMM_WORLD, problem.v, shape, k, seed)),
+                  as_set(problem.pure));
+        EXPECT_EQ(as_set(distributed_vca<float>(MPI_COMM_WORLD, problem.v, shape, k, seed)),
+                  as_set(problem.pure));
+      }
+    }
+  }
+}
+
+// Noiseless and with pure pixels: both methods find exactly the endmembers.
+TEST(Vca, FindsTheExactEndmembersOfASceneWithPurePixels) {
+  HyperspectralScene scene;
+  scene.image_rows = 21;
+  scene.image_cols = 26;
+  scene.bands = 40;
+  scene.endmembers = 6;
+  scene.pure_pixels = true;
+  scene.seed = 12;
+  const SceneModel model(scene);
+  const reference::Dense v = scene_matrix(model, 0.0);
+  for (const GridShape shape : grids_for(v.rows, v.cols)) {
+    SCOPED_TRACE(shape.to_string());
+    EXPECT_EQ(as_set(distributed_vca<double>(MPI_COMM_WORLD, v, shape, 6, 3)),
+              as_set(model.anchor_pixels()));
+  }
+}
+
+// On noisy scenes (both of VCA's SNR branches) every grid chooses what one
+// rank alone chooses, and the choice is close to the truth.
+TEST(Vca, ChoosesTheSameColumnsOnEveryGridAsOnOneRank) {
+  // 40 dB is above VCA's threshold for k = 4 (15 + 10 log10 4 = 21 dB), 20 dB below.
+  for (const double snr : {40.0, 20.0}) {
+    HyperspectralScene scene;
+    scene.image_rows = 30;
+    scene.image_cols = 25;
+    scene.bands = 33;
+    scene.endmembers = 4;
+    scene.snr_db = snr;
+    scene.seed = 5;
+    const SceneModel model(scene);
+    int world = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &world);
+    const reference::Dense v = scene_matrix(model, scene_noise_sigma(MPI_COMM_SELF, model));
+    const std::vector<std::int64_t> alone = distributed_vca<double>(MPI_COMM_SELF, v, {1, 1}, 4, 7);
+    EXPECT_EQ(as_set(alone).size(), 4u);
+    const LocalMatrix<double> truth = model.spectra_rows({0, scene.bands});
+    reference::Dense w_true(scene.bands, 4);
+    w_true.v = truth.values;
+    for (const std::int64_t column : alone) {
+      double best = 10.0;
+      for (std::int64_t e = 0; e < 4; ++e) best = std::min(best, reference::spectral_angle(v, column, w_true, e));
+      // A pixel's own noise alone is about 10^(-snr/20) rad away from its spectrum.
+      EXPECT_LT(best, snr > 30 ? 0.05 : 0.2) << "snr " << snr;
+    }
+    for (const GridShape shape : grids_for(v.rows, v.cols)) {
+      SCOPED_TRACE(shape.to_string() + " snr " + std::to_string(snr));
+      EXPECT_EQ(distributed_vca<double>(MPI_COMM_WORLD, v, shape, 4, 7), alone);
+      EXPECT_EQ(distributed_spa<double>(v, shape, 4), reference::spa(v, 4));
+    }
+  }
+}
+
+TEST(Vca, RejectsAColumnCountOutsideOneToMinMN) {
+  const reference::Dense v = uniform_matrix(5, 6, 0.0, 1.0, 1);
+  for (const std::int64_t k : {0, 6, 7}) {
+    EXPECT_THROW(distributed_vca<double>(MPI_COMM_WORLD, v, {1, world_size()}, k, 1), Error);
+  }
+}
+
 }  // namespace
 }  // namespace gridnmf::testing

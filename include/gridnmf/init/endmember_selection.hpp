@@ -5,3 +5,4 @@
 // over grid.all() and gives the same answer on every grid.
 #include "gridnmf/init/column_factors.hpp"
 #include "gridnmf/init/spa.hpp"
+#include "gridnmf/init/vca.hpp"
