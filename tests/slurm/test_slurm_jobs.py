@@ -253,6 +253,16 @@ def missing_features(gridnmf):
     return missing
 
 
+def generate_scene(gridnmf, work, output):
+    """A 12 x 15 pixel, 60-band scene of 3 endmembers with pure pixels."""
+    result = run(["srun", "--mpi=pmix", "-n", "2", gridnmf, "generate", "--kind", "hyperspectral",
+                  "--rows", "12", "--cols", "15", "--bands", "60", "--endmembers", "3",
+                  "--noise", "40", "--pure-pixels", "--seed", "5", "--output", output],
+                 cwd=work, env=job_environment(gridnmf))
+    if result.returncode != 0:
+        raise AssertionError(f"generate {output} failed: {result.stdout}{result.stderr}")
+
+
 def run_jobs(checks, gridnmf, work, timeout):
     start = time.time()
     missing = missing_features(gridnmf)
@@ -264,6 +274,8 @@ def run_jobs(checks, gridnmf, work, timeout):
     with_report = "--report" not in missing
     generate(gridnmf, work, 240, 180, 6, "problem.h5")
     generate(gridnmf, work, 600, 500, 16, "long_problem.h5")
+    if "unmix" not in skipped:
+        generate_scene(gridnmf, work, "scene.h5")
 
     jobs = {}
     # The preemptible run first, so it is running while the others queue.
@@ -292,7 +304,7 @@ def run_jobs(checks, gridnmf, work, timeout):
     if "unmix" not in skipped:
         jobs["unmix"] = sbatch(
             f"{JOBS}/unmix.sbatch", work,
-            job_environment(gridnmf, CONFIG=f"{CONFIGS}/unmix.ini", INPUT="problem.h5",
+            job_environment(gridnmf, CONFIG=f"{CONFIGS}/unmix.ini", INPUT="scene.h5",
                             ENDMEMBERS="3", OUTPUT="unmix.h5", REPORT="unmix.json",
                             EXTRA="--max-iter 20"),
             "--ntasks=2", "--time=5", "--output=unmix-%j.out")
@@ -357,14 +369,19 @@ def check_factorize(checks, work, job, with_report):
 def check_unmix(checks, work, job):
     if not job_completed(checks, job, "unmix.sbatch", [f"{work}/unmix-{job}.out"]):
         return
-    w, h, _ = factors(f"{work}/unmix.h5")
-    checks.check(w.shape == (240, 3) and h.shape == (3, 180),
-                 "unmix.sbatch: result has 3 endmember spectra (W 240x3) and abundances (H 3x180)")
+    w, h, attrs = factors(f"{work}/unmix.h5")
+    checks.check(w.shape == (60, 3) and h.shape == (3, 180),
+                 "unmix.sbatch: 3 endmember spectra (W 60x3) and abundances (H 3x180) "
+                 "(config plus INPUT/ENDMEMBERS/OUTPUT overrides)")
     checks.check(bool(np.all(w >= 0) and np.all(h >= 0)),
                  "unmix.sbatch: spectra and abundances are non-negative")
+    checks.check(attrs.get("image_rows") == 12 and attrs.get("image_cols") == 15,
+                 "unmix.sbatch: the scene's image shape (12 x 15) is kept in the result",
+                 str({k: attrs.get(k) for k in ("image_rows", "image_cols")}))
     report = load_json(f"{work}/unmix.json")
-    checks.check(report["ranks"] == 2 and report["rank"] == 3,
-                 "unmix.sbatch: REPORT written with 2 ranks and 3 endmembers")
+    checks.check(report["ranks"] == 2 and report["rank"] == 3 and report["command"] == "unmix",
+                 "unmix.sbatch: REPORT written (command unmix, 2 ranks, 3 endmembers)",
+                 json.dumps(report)[:300])
 
 
 def check_study(checks, work, job, name, study, points):
