@@ -81,7 +81,7 @@ TEST(Nndsvd, EveryVariantEqualsSerialReferenceOnEveryGrid) {
   }
 }
 
-// The default sketch (p = 10, q = 2) is exact on data of rank k.
+// The default sketch (p = 10, q = 1) is exact on data of rank k.
 TEST(Nndsvd, DefaultSketchIsExactOnRankKData) {
   for (const SyntheticProblem problem :
        {SyntheticProblem{60, 45, 3, 0.0, 4}, SyntheticProblem{45, 70, 5, 0.0, 5}}) {

@@ -34,8 +34,8 @@ Dense synthetic_whole(const SyntheticProblem& problem) {
   return v;
 }
 
-// V = X diag(0.6^i) Y^T with orthonormal X, Y (from the SVD of Gaussian
-// matrices): singular values exactly 0.6^i, i = 0, 1, ...
+// V = X diag(0.5^i) Y^T with orthonormal X, Y (from the SVD of Gaussian
+// matrices): singular values exactly 0.5^i, i = 0, 1, ...
 Dense decaying_spectrum(std::int64_t m, std::int64_t n) {
   const std::int64_t r = std::min(m, n);
   const auto gaussian = [](std::int64_t rows, std::int64_t cols, std::uint64_t seed) {
@@ -49,7 +49,7 @@ Dense decaying_spectrum(std::int64_t m, std::int64_t n) {
   for (std::int64_t i = 0; i < m; ++i)
     for (std::int64_t j = 0; j < n; ++j) {
       double sum = 0.0;
-      for (std::int64_t l = 0; l < r; ++l) sum += x(i, l) * std::pow(0.6, l) * y(j, l);
+      for (std::int64_t l = 0; l < r; ++l) sum += x(i, l) * std::pow(0.5, l) * y(j, l);
       v(i, j) = sum;
     }
   return v;
@@ -115,10 +115,10 @@ TEST(TruncatedSvd, ExactSketchMatchesLapackOnEveryGrid) {
   }
 }
 
-// Default p = 10, q = 2 on singular values 0.6^i: the subspace error is of
-// order (sigma_{l+1} / sigma_k)^(2q+1) = 0.6^50 ~ 1e-11 times a modest
+// Default p = 10, q = 1 on singular values 0.5^i: the subspace error is of
+// order (sigma_{l+1} / sigma_k)^(2q+1) = 0.5^30 ~ 1e-9 times a modest
 // constant (Halko et al. 2011, section 10.4), and the value error is of its
-// square, so the exact case's 1e-8 and 1e-6 still hold with a wide margin.
+// square, so the exact case's 1e-8 and 1e-6 still hold with a margin.
 TEST(TruncatedSvd, DefaultSketchOnDecayingSpectrum) {
   const Dense whole = decaying_spectrum(120, 90);
   expect_matches_lapack<double>(whole, 5, linalg::SvdSettings{}, {1e-8, 1e-6});
