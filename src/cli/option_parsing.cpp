@@ -90,7 +90,7 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
       ("time-limit", po::value(&stopping.time_limit_seconds)->default_value(0.0), "stop after the iteration that passes this many seconds (result written, not converged); 0 disables")
       ("pg-tol", po::value(&stopping.pg_tolerance)->default_value(0.0), "stop when the projected gradient norm falls below this fraction of its initial value (frobenius); 0 disables")
       ("seed", po::value(&seed)->default_value(seed), "seed of the random initialisation")
-      ("init", po::value(&options.init)->default_value(options.init), "random, nndsvd, nndsvda, nndsvdar, or file:PATH (HDF5 with /W and /H)")
+      ("init", po::value(&options.init)->default_value(options.init), "random, nndsvd, nndsvda, nndsvdar, spa, or file:PATH (HDF5 with /W and /H)")
       ("restarts", po::value(&options.restarts)->default_value(options.restarts), "run R starts with seeds seed .. seed+R-1 and keep the lowest final objective (random or nndsvdar init)")
       ("precision", po::value(&precision)->default_value(precision), "float64 or float32")
       ("output", po::value(&options.output), "HDF5 file to write W, H and the run record to")

@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kFilePrefix = "file:";
 constexpr InitMethod kNamed[] = {InitMethod::kRandom, InitMethod::kNndsvd, InitMethod::kNndsvda,
-                                 InitMethod::kNndsvdar};
+                                 InitMethod::kNndsvdar, InitMethod::kSpa};
 
 }  // namespace
 
@@ -34,7 +34,7 @@ InitChoice parse_init(const std::string& text) {
     if (text == to_string(method)) return {method, {}};
   }
   throw UsageError("unknown --init '" + text +
-                   "' (supported: random, nndsvd, nndsvda, nndsvdar, file:PATH)");
+                   "' (supported: random, nndsvd, nndsvda, nndsvdar, spa, file:PATH)");
 }
 
 bool is_deterministic(InitMethod method) {

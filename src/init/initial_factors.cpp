@@ -1,8 +1,9 @@
 #include "gridnmf/init/initial_factors.hpp"
 
-#include <stdexcept>
+#include <vector>
 
 #include "gridnmf/init/data_mean.hpp"
+#include "gridnmf/init/endmember_selection.hpp"
 #include "gridnmf/init/nndsvd.hpp"
 #include "gridnmf/init/random_init.hpp"
 #include "gridnmf/io/factor_io.hpp"
@@ -54,8 +55,12 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> initial_factors(const ProcessGrid& gri
       const linalg::TruncatedSvd triplets = linalg::truncated_svd(grid, dist, v_block, k, svd);
       return nndsvd_factors<T>(grid, dist, triplets, fill_of(init.method), mean, seed);
     }
-    case InitMethod::kSpa:
-      throw std::logic_error("--init spa is not wired yet");
+    case InitMethod::kSpa: {
+      const std::vector<std::int64_t> columns = spa_select_columns(grid, dist, v_block, k);
+      LocalMatrix<T> w = w_from_columns(grid, dist, v_block, columns);
+      LocalMatrix<T> ht = nnls_ht(grid, dist, v_block, w);
+      return {std::move(w), std::move(ht)};
+    }
     case InitMethod::kRandom:
     default: {
       const double mean = grid_independent_mean(grid, v_block, dist.rows(), dist.cols());

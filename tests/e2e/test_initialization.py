@@ -71,7 +71,7 @@ class Initialization(unittest.TestCase):
                    "--output", output, *args, expect=expect)
 
     def test_every_start_is_the_same_on_one_and_four_ranks(self):
-        for init in ("random", "nndsvd", "nndsvda", "nndsvdar"):
+        for init in ("random", "nndsvd", "nndsvda", "nndsvdar", "spa"):
             results = []
             for ranks in (1, 4):
                 out = self.path(f"{init}{ranks}.h5")
@@ -150,6 +150,7 @@ class Initialization(unittest.TestCase):
             (("--restarts", 0), 2, "--restarts"),
             (("--restarts", 2, "--init", "nndsvd"), 2, "--restarts"),
             (("--restarts", 2, "--init", "nndsvda"), 2, "--restarts"),
+            (("--restarts", 2, "--init", "spa"), 2, "--restarts"),
             (("--restarts", 2, "--init", "file:" + other_k), 2, "--restarts"),
             (("--init", "file:" + other_k), 1, "60 x 6 but this problem needs 60 x 5"),
             (("--init", "file:" + other_m), 1, "59 x 5 but this problem needs 60 x 5"),

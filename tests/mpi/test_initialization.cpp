@@ -157,6 +157,29 @@ TEST(RandomStart, NndsvdarFillIsGridIndependent) {
   }
 }
 
+// --init spa: W holds exact columns of V, H the NNLS solution; the same on
+// every grid.
+TEST(SpaStart, ColumnsOfVAndTheSameOnEveryGrid) {
+  const SyntheticProblem problem{37, 23, 4, 0.05, 7};
+  const Start alone = start_alone(problem, "spa", 1);
+  const Dense v = whole_v(problem);
+  for (std::int64_t c = 0; c < problem.rank; ++c) {
+    bool found = false;
+    for (std::int64_t j = 0; j < problem.cols && !found; ++j) {
+      bool same = true;
+      for (std::int64_t i = 0; i < problem.rows && same; ++i) same = alone.w(i, c) == v(i, j);
+      found = same;
+    }
+    EXPECT_TRUE(found) << "W column " << c << " is not a column of V";
+  }
+  for (const GridShape shape : all_grid_shapes(world_size())) {
+    SCOPED_TRACE(shape.to_string());
+    const Start got = start_on<double>(MPI_COMM_WORLD, shape, problem, "spa", 1);
+    EXPECT_EQ(got.w.v, alone.w.v);
+    EXPECT_LT(relative_difference(got.h, alone.h), 1e-10);
+  }
+}
+
 TEST(DataMean, BitwiseTheSameOnEveryGrid) {
   for (const SyntheticProblem& problem : kProblems) {
     const ProcessGrid self(MPI_COMM_SELF, {1, 1});
