@@ -217,5 +217,41 @@ TEST(PhaseTimers, LoopPhasesFitInTheLoopTime) {
   }
 }
 
+void busy_wait(double seconds) {
+  const double until = MPI_Wtime() + seconds;
+  while (MPI_Wtime() < until) {
+  }
+}
+
+// ScopedPhase adds its lifetime; PhaseClock attributes each stretch to the
+// phase entered last and nothing after stop().
+TEST(PhaseTimers, ScopedPhaseAndPhaseClockAttributeTheirStretches) {
+  const double global_checkpoint = perf::phase_times().seconds(perf::Phase::kCheckpoint);
+  perf::PhaseTimes times;
+  {
+    perf::ScopedPhase scoped(perf::Phase::kCheckpoint, times);
+    busy_wait(0.003);
+  }
+  EXPECT_GE(times.seconds(perf::Phase::kCheckpoint), 0.003);
+  EXPECT_LT(times.seconds(perf::Phase::kCheckpoint), 1.0);
+
+  perf::PhaseClock clock(perf::Phase::kInputRead, times);
+  busy_wait(0.002);
+  clock.enter(perf::Phase::kInit);
+  busy_wait(0.004);
+  clock.stop();
+  const double read = times.seconds(perf::Phase::kInputRead);
+  const double init = times.seconds(perf::Phase::kInit);
+  busy_wait(0.002);
+  clock.stop();  // a second stop adds nothing
+  EXPECT_GE(read, 0.002);
+  EXPECT_GE(init, 0.004);
+  EXPECT_EQ(times.seconds(perf::Phase::kInputRead), read);
+  EXPECT_EQ(times.seconds(perf::Phase::kInit), init);
+  EXPECT_EQ(times.seconds(perf::Phase::kGemm), 0.0);
+  // Timers given their own accumulator leave the process-wide one alone.
+  EXPECT_EQ(perf::phase_times().seconds(perf::Phase::kCheckpoint), global_checkpoint);
+}
+
 }  // namespace
 }  // namespace gridnmf::testing
