@@ -28,6 +28,10 @@
 #include "gridnmf/local/blas.hpp"
 #include "gridnmf/local/cross_products.hpp"
 #include "gridnmf/mpi/environment.hpp"
+#include "gridnmf/perf/loop_meter.hpp"
+#include "gridnmf/perf/phase_timer.hpp"
+#include "gridnmf/perf/run_report.hpp"
+#include "gridnmf/perf/traffic_model.hpp"
 
 namespace {
 
@@ -38,7 +42,9 @@ constexpr const char* kUsage =
     "usage: gridnmf_bench --rows M --cols N --rank K [--iterations I (10)] [--warmup W (2)]\n"
     "                     [--precision float64|float32] [--grid PRxPC] [--seed S (1)]\n"
     "                     [--gemm-repeats R (5)] [--algorithm mu|hals|bpp] [--loss L]\n"
+    "                     [--report FILE.json]\n"
     "  Times MU iterations on a synthetic M x N matrix generated in memory on each rank.\n"
+    "  Prints the per-phase breakdown; --report writes the same JSON as factorize --report.\n"
     "  GRIDNMF_PRODUCT_LAYOUT=tall|wide forces the GEMM layout (default: by BLAS core).\n";
 
 struct BenchOptions {
@@ -53,6 +59,7 @@ struct BenchOptions {
   std::optional<gridnmf::GridShape> grid;
   std::uint64_t seed = 1;
   int gemm_repeats = 5;
+  std::string report;  // JSON report file, as `factorize --report`
   bool help = false;
 };
 
@@ -101,6 +108,8 @@ BenchOptions parse_options(int argc, char** argv) {
       options.grid = gridnmf::parse_grid_shape(value);
     } else if (name == "--seed") {
       options.seed = static_cast<std::uint64_t>(parse_integer(name, value, 0));
+    } else if (name == "--report") {
+      options.report = value;
     } else if (name == "--gemm-repeats") {
       options.gemm_repeats = static_cast<int>(parse_integer(name, value, 1));
     } else {
@@ -266,10 +275,43 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
   settings.stopping = gridnmf::StoppingRule{total_iterations, 0.0, 0.0, 0.0};
   settings.validate();
   MPI_Barrier(all);
+  gridnmf::perf::phase_times().clear();
+  gridnmf::perf::reset_loop_record();
   auto result = gridnmf::run_alternating_updates<T>(grid, dist, v, stats, std::move(w_own),
                                                     std::move(ht_own), settings);
   // Taken before the GEMM probe, whose buffers are not part of a real run.
   const MemoryUse after_solve = memory_use();
+  // Phases over all W + I iterations (the timers cannot tell warm-up apart).
+  const gridnmf::perf::PhaseTimes phases = gridnmf::perf::phase_times();
+  std::vector<std::pair<std::string, Spread>> phase_spreads;
+  for (const gridnmf::perf::Phase phase : gridnmf::perf::kAllPhases) {
+    if (static_cast<int>(phase) > static_cast<int>(gridnmf::perf::Phase::kObjective)) break;
+    phase_spreads.emplace_back(gridnmf::perf::to_string(phase),
+                               spread(all, phases.seconds(phase) / total_iterations));
+  }
+  const Spread communication = spread(all, phases.communication_seconds() / total_iterations);
+  const Spread loop_per_iteration =
+      spread(all, gridnmf::perf::loop_record().seconds / total_iterations);
+  const Spread bytes_sent = spread(
+      all, static_cast<double>(gridnmf::perf::loop_record().per_iteration_traffic().total().sent));
+  const double model_bytes =
+      gridnmf::perf::model_bytes_per_iteration(dist, k, sizeof(T), options.loss);
+  if (!options.report.empty()) {
+    gridnmf::perf::RunFacts facts;
+    facts.command = "bench";
+    facts.grid = grid.shape();
+    facts.rows = options.rows;
+    facts.cols = options.cols;
+    facts.rank = k;
+    facts.precision = gridnmf::to_string(options.precision);
+    facts.algorithm = gridnmf::to_string(settings.algorithm);
+    facts.loss = gridnmf::to_string(settings.loss);
+    facts.iterations = result.iterations;
+    facts.total_seconds = result.seconds;  // generation of V and the probe are not the run
+    facts.flops_per_iteration = gridnmf::flops_per_iteration(dist, k, settings.loss);
+    facts.model_bytes_per_iteration = model_bytes;
+    gridnmf::perf::write_run_report(all, options.report, facts);
+  }
 
   const gridnmf::local::ProductLayout layout = gridnmf::local::preferred_product_layout();
   const GemmProbe probe = probe_gemm(all, v, k, options.gemm_repeats, layout);
@@ -337,6 +379,17 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
               rss_with_v.max / mib);
   std::printf("  relative error after %d iterations: %.6g\n", result.iterations,
               result.relative_error);
+  std::printf("  phases per iteration over all %d iterations, ms (avg over ranks [max]):\n   ",
+              total_iterations);
+  std::string phases_json;
+  for (const auto& [name, s] : phase_spreads) {
+    std::printf(" %s %.3f [%.3f]", name.c_str(), 1e3 * s.avg, 1e3 * s.max);
+    phases_json += (phases_json.empty() ? "\"" : ",\"") + name + "\":" + std::to_string(s.avg);
+  }
+  std::printf("\n  communication (gram + allgather + reduce_scatter): %.3f ms/iter, %.1f%% of the "
+              "loop; bytes sent per rank per iteration %.0f (model %.0f)\n",
+              1e3 * communication.avg, 100.0 * communication.avg / loop_per_iteration.avg,
+              bytes_sent.avg, model_bytes);
   std::printf(
       "{\"benchmark\":\"gridnmf_bench\",\"m\":%lld,\"n\":%lld,\"k\":%lld,\"ranks\":%d,"
       "\"grid\":\"%s\",\"precision\":\"%s\",\"algorithm\":\"%s\",\"loss\":\"%s\","
@@ -345,14 +398,17 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
       "\"gflops\":%.6g,\"gemm_gflops_per_rank\":%.6g,\"gemm_gflops_per_rank_min\":%.6g,"
       "\"ratio_to_gemm_bound\":%.6g,\"ratio_to_slowest_rank_gemm\":%.6g,"
       "\"peak_rss_bytes_max\":%lld,"
-      "\"v_block_bytes_max\":%lld,\"rss_over_v\":%.6g}\n",
+      "\"v_block_bytes_max\":%lld,\"rss_over_v\":%.6g,"
+      "\"phases_sec_per_iter\":{%s},\"communication_share\":%.6g,"
+      "\"bytes_per_iter\":%.6g,\"model_bytes_per_iter\":%.6g}\n",
       static_cast<long long>(options.rows), static_cast<long long>(options.cols),
       static_cast<long long>(k), ranks, grid_text.c_str(), precision.c_str(),
       gridnmf::to_string(settings.algorithm).c_str(), gridnmf::to_string(settings.loss).c_str(),
       gridnmf::local::to_string(layout).c_str(), options.iterations,
       options.warmup, sec_per_iter, mean(measured), flops / sec_per_iter / 1e9, gemm_rate.avg / 1e9,
       gemm_rate.min / 1e9, ratio, sec_per_iter / gemm_seconds.max, static_cast<long long>(rss.max),
-      static_cast<long long>(v_block.max), rss_over_v.max);
+      static_cast<long long>(v_block.max), rss_over_v.max, phases_json.c_str(),
+      communication.avg / loop_per_iteration.avg, bytes_sent.avg, model_bytes);
   std::fflush(stdout);
 }
 

@@ -9,6 +9,8 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/local/beta_divergence.hpp"
+#include "gridnmf/perf/loop_meter.hpp"
+#include "gridnmf/perf/phase_timer.hpp"
 
 namespace gridnmf {
 
@@ -57,15 +59,18 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
   std::vector<double> h_row_sums(static_cast<size_t>(k));
   std::vector<T> shared_denominator(static_cast<size_t>(k));
   std::vector<T> local_sums(static_cast<size_t>(k));  // column sums of an owned piece
+  perf::PhaseClock clock;  // runs only inside the loop
 
   // Sums the partial terms over the grid line and leaves this rank its own rows.
   const auto reduce_terms = [&](MPI_Comm line, const std::vector<std::int64_t>& pieces) {
+    clock.enter(perf::Phase::kReduceScatter);
     comm::reduce_scatter_rows(line, numer_part.data(), pieces, k, numer_own.data());
     if (full_denominator) {
       comm::reduce_scatter_rows(line, denom_part.data(), pieces, k, denom_own.data());
     }
   };
   const auto update = [&](LocalMatrix<T>& factor, const Penalty& penalty, const double* sums) {
+    clock.enter(perf::Phase::kLocalUpdate);
     const local::MuPenalty mu_penalty{penalty.l1, penalty.l2};
     if (full_denominator) {
       local::beta_mu_update(beta, factor.data(), numer_own.data(), denom_own.data(), factor.rows,
@@ -86,12 +91,15 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
   const double start = MPI_Wtime();
   double iterate_seconds = 0.0;  // when the iterate being evaluated was finished
 
+  perf::LoopMeter loop_meter;
   for (int iteration = 1;; ++iteration) {
     // H half, and the evaluation of the current iterate (number iteration - 1).
+    clock.enter(perf::Phase::kGemm);
     const local::BlockSums block = terms.h_half(
         w_block.data(), ht_block.data(), numer_part.data(),
         full_denominator ? denom_part.data() : nullptr);
     reduce_terms(grid.col_comm(), h_pieces);
+    clock.enter(perf::Phase::kGram);
     std::fill(bundle.begin(), bundle.end(), 0.0);
     if (!full_denominator) {
       local::column_sums(w_own.data(), w_own.rows, k, local_sums.data());
@@ -105,6 +113,7 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     // The iterate being evaluated finished at iterate_seconds; the limit applies to it.
     scalars[kPastTimeLimit] = time_limit > 0 && iterate_seconds > time_limit ? 1.0 : 0.0;
     comm::allreduce_sum(grid.all(), bundle.data(), static_cast<std::int64_t>(bundle.size()));
+    clock.enter(perf::Phase::kObjective);
 
     // Replicated from here: every rank takes the same branches.
     const double objective = scalars[kDivergence] + pen_w.l1 * scalars[kSumW] +
@@ -115,6 +124,7 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
                                   : "iteration " + std::to_string(iteration - 1)) +
                   " produced a non-finite value in W or H; no result was written");
     }
+    clock.stop();
     if (iteration > 1) {
       const double error = std::sqrt(scalars[kSquaredError]) / (v_norm > 0 ? v_norm : 1.0);
       result.record({iteration - 1, error, objective, iterate_seconds});
@@ -127,24 +137,30 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
       }
     }
     update(ht_own, pen_h, bundle.data());
+    clock.enter(perf::Phase::kAllgather);
     comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ht_block.data());
 
     // W half with the new H.
     // The sums of this half describe no iterate (old W, new H): skip them.
+    clock.enter(perf::Phase::kGemm);
     terms.w_half(w_block.data(), ht_block.data(), numer_part.data(),
                  full_denominator ? denom_part.data() : nullptr,
                  local::BetaDivergenceTerms<T>::Sums::kSkip);
     reduce_terms(grid.row_comm(), w_pieces);
     if (!full_denominator) {  // the row sums of the whole H
+      clock.enter(perf::Phase::kGram);
       local::column_sums(ht_own.data(), ht_own.rows, k, local_sums.data());
       std::copy(local_sums.begin(), local_sums.end(), h_row_sums.begin());
       comm::allreduce_sum(grid.all(), h_row_sums.data(), k);
     }
     update(w_own, pen_w, h_row_sums.data());
+    clock.enter(perf::Phase::kAllgather);
     comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, w_block.data());
+    clock.stop();
     iterate_seconds = MPI_Wtime() - start;
   }
   result.seconds = MPI_Wtime() - start;
+  loop_meter.finish(result.iterations);
   result.w_own = std::move(w_own);
   result.ht_own = std::move(ht_own);
   return result;

@@ -12,6 +12,8 @@
 #include "gridnmf/local/blas.hpp"
 #include "gridnmf/local/cross_products.hpp"
 #include "gridnmf/local/projected_gradient.hpp"
+#include "gridnmf/perf/loop_meter.hpp"
+#include "gridnmf/perf/phase_timer.hpp"
 
 namespace gridnmf {
 
@@ -89,10 +91,14 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
   ConvergenceMonitor monitor(stopping);
   Factorization<T> result;
   const double v_norm = std::sqrt(v_stats.sum_of_squares);
+  perf::PhaseClock clock;  // runs only inside the loop
 
   const auto gather_and_multiply_h = [&] {  // V H^T for the owned W rows
+    clock.enter(perf::Phase::kAllgather);
     comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, cols_by_k.data());
+    clock.enter(perf::Phase::kGemm);
     products.v_times(v_block.data(), cols_by_k.data(), rows_by_k.data());
+    clock.enter(perf::Phase::kReduceScatter);
     comm::reduce_scatter_rows(grid.row_comm(), rows_by_k.data(), w_pieces, k, vht_own.data());
   };
 
@@ -113,32 +119,43 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     comm::allreduce_sum(grid.all(), &pg, 1);
     previous_pg_squared_w = pg;
   }
+  clock.stop();  // the start's extra product (--pg-tol) counts in its phases, not in the loop time
 
   const double start = MPI_Wtime();
+  perf::LoopMeter loop_meter;
   for (int iteration = 1;; ++iteration) {
     // H half: W^T V restricted to the owned H columns, then the local update.
+    clock.enter(perf::Phase::kAllgather);
     comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, rows_by_k.data());
+    clock.enter(perf::Phase::kGemm);
     products.transposed_v_times(v_block.data(), rows_by_k.data(), cols_by_k.data());
+    clock.enter(perf::Phase::kReduceScatter);
     comm::reduce_scatter_rows(grid.col_comm(), cols_by_k.data(), h_pieces, k, vtw_own.data());
+    clock.enter(perf::Phase::kObjective);
     // The H part of the previous iterate's projected gradient (W, H, W^T V of it are at hand).
     const double pg_squared_h =
         track_pg ? local::projected_gradient_squared(ht_own.data(), vtw_own.data(),
                                                      gram_w.data(), ht_own.rows, k, pen_h.l1,
                                                      pen_h.l2, pg_scratch.data())
                  : 0.0;
+    clock.enter(perf::Phase::kLocalUpdate);
     rule->update(ht_own, vtw_own, gram_w, pen_h);
 
     // W half: the mirror image with H H^T and V H^T.
+    clock.enter(perf::Phase::kGram);
     bundle_h.set_local_gram(ht_own, gram_h);
     bundle_h.scalar(kSumH) = local_sum(ht_own);
     bundle_h.scalar(kPgSquaredH) = pg_squared_h;
     comm::allreduce_sum(grid.all(), bundle_h.values.data(), bundle_h.values.size());
     bundle_h.copy_gram_to(gram_h);
     gather_and_multiply_h();
+    clock.enter(perf::Phase::kLocalUpdate);
     rule->update(w_own, vht_own, gram_h, pen_w);
 
     // New W^T W (needed by the next H half anyway) with the scalars of this iterate.
+    clock.enter(perf::Phase::kGram);
     bundle_w.set_local_gram(w_own, gram_w);
+    clock.enter(perf::Phase::kObjective);
     bundle_w.scalar(kDotW) = local::dot(w_own.data(), vht_own.data(), w_own.size());
     bundle_w.scalar(kSumW) = local_sum(w_own);
     if (track_pg) {
@@ -148,10 +165,12 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     }
     // Summed, then averaged: one clock all ranks agree on, for the time limit
     // and the history alike.
+    clock.enter(perf::Phase::kGram);
     bundle_w.scalar(kElapsed) = MPI_Wtime() - start;
     comm::allreduce_sum(grid.all(), bundle_w.values.data(), bundle_w.values.size());
     const double elapsed = bundle_w.scalar(kElapsed) / grid.size();
     bundle_w.copy_gram_to(gram_w);
+    clock.enter(perf::Phase::kObjective);
 
     // Everything below is replicated, so every rank takes the same branches.
     const double raw_residual = v_stats.sum_of_squares - 2.0 * bundle_w.scalar(kDotW) +
@@ -169,6 +188,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
         std::sqrt(bundle_h.scalar(kPgSquaredH) + previous_pg_squared_w);
     if (iteration == 1) monitor.set_initial_projected_gradient(previous_pg);
     previous_pg_squared_w = bundle_w.scalar(kPgSquaredW);
+    clock.stop();
 
     result.record({iteration, error, objective, elapsed});
     if (progress) progress(result.history.back());
@@ -182,6 +202,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     }
   }
   result.seconds = MPI_Wtime() - start;
+  loop_meter.finish(result.iterations);
   result.w_own = std::move(w_own);
   result.ht_own = std::move(ht_own);
   return result;

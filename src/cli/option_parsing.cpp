@@ -7,6 +7,7 @@
 #include <iostream>
 #include <limits>
 
+#include "gridnmf/cli/report_option.hpp"
 #include "gridnmf/error.hpp"
 
 namespace po = boost::program_options;
@@ -96,6 +97,7 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
       ("output", po::value(&options.output), "HDF5 file to write W, H and the run record to")
       ("print-every", po::value(&options.print_every)->default_value(options.print_every), "progress line every N iterations (0: none)")
       ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
+  add_report_options(problem, options.report);
   if (!parse_or_help(args, problem, "factorize --input FILE --rank K --output FILE [options]",
                      print)) {
     return std::nullopt;

@@ -13,6 +13,7 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/init/initial_factors.hpp"
+#include "gridnmf/perf/phase_timer.hpp"
 
 namespace gridnmf::cli {
 
@@ -48,7 +49,9 @@ BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution&
                                         std::to_string(seed) + ")"
                                   : "";
     double init_seconds = MPI_Wtime();
+    perf::PhaseClock init_clock(perf::Phase::kInit);
     auto [w_own, ht_own] = initial_factors<T>(grid, dist, v_block, init, options.rank, seed);
+    init_clock.stop();
     init_seconds = MPI_Wtime() - init_seconds;
     comm::allreduce_max(grid.all(), &init_seconds, 1);
     printer.message("initialisation: " + number_text("%.3f", init_seconds) + " s (" +

@@ -5,12 +5,14 @@
 #include "gridnmf/algorithms/alternating_driver.hpp"
 #include "gridnmf/cli/commands.hpp"
 #include "gridnmf/cli/progress.hpp"
+#include "gridnmf/cli/run_report.hpp"
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/input_check.hpp"
 #include "gridnmf/io/matrix_source.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/result_writer.hpp"
+#include "gridnmf/perf/phase_timer.hpp"
 #include "restarts.hpp"
 
 namespace gridnmf::cli {
@@ -24,6 +26,7 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   const IndexRange rows = dist.block_rows(grid.row());
   const IndexRange cols = dist.block_cols(grid.col());
   const std::string where = input.description();
+  perf::PhaseClock clock(perf::Phase::kInputRead);
   const LocalMatrix<T> v_block = input.read_block<T>(rows, cols);
   input.close();
   if (input.ignored_values() > 0) {
@@ -36,6 +39,7 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
                        "--loss itakura-saito needs strictly positive data");
   }
   const MatrixStatistics stats = global_statistics(grid, v_block);
+  clock.stop();
 
   BestOfRestarts<T> runs = run_with_restarts<T>(grid, dist, v_block, stats, options, printer);
   const Factorization<T>& result = runs.result;
@@ -53,7 +57,11 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   run.options = options.to_text();
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
+  clock.enter(perf::Phase::kOutputWrite);
   io::write_result(grid, dist, options.output, run, result);
+  clock.stop();
+  write_report_if_requested(options.report, "factorize", grid, dist, options.solver, result,
+                            start_time);
 
   printer.summary(result.iterations, result.relative_error, result.objective,
                   to_string(result.stop_reason), result.seconds, MPI_Wtime() - start_time,
@@ -72,8 +80,13 @@ void run_factorize(const FactorizeOptions& options) {
   const ProgressPrinter printer(world_rank == 0 && !options.quiet, options.print_every);
 
   io::check_output_writable(MPI_COMM_WORLD, options.output, "--output");
+  if (options.report.enabled()) {
+    io::check_output_writable(MPI_COMM_WORLD, options.report.path, "--report");
+  }
+  perf::PhaseClock opening(perf::Phase::kInputRead);
   io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, options.input, options.dataset);
   const io::MatrixShape shape = input.shape();
+  opening.stop();
   if (options.rank > std::min(shape.rows, shape.cols)) {
     throw UsageError("--rank " + std::to_string(options.rank) + " exceeds min(m, n) = " +
                      std::to_string(std::min(shape.rows, shape.cols)) + " for the " +

@@ -6,6 +6,7 @@
 
 #include "gridnmf/error.hpp"
 #include "gridnmf/mpi/error.hpp"
+#include "traffic_recording.hpp"
 
 namespace gridnmf::comm {
 
@@ -30,6 +31,9 @@ void agree_on_failure(MPI_Comm comm, const std::function<void()>& work) {
   MPI_Comm_rank(comm, &me);
   int first_failed = kind == kNone ? INT_MAX : me;
   GRIDNMF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &first_failed, 1, MPI_INT, MPI_MIN, comm));
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  if (size > 1) record_traffic(Collective::kAllreduce, sizeof(int), sizeof(int));
   if (first_failed == INT_MAX) return;
 
   int header[2] = {kind, static_cast<int>(message.size())};

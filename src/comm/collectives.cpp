@@ -6,6 +6,7 @@
 #include "gridnmf/error.hpp"
 #include "gridnmf/mpi/datatype.hpp"
 #include "gridnmf/mpi/error.hpp"
+#include "traffic_recording.hpp"
 
 namespace gridnmf::comm {
 
@@ -33,24 +34,55 @@ void piece_layout(const std::vector<std::int64_t>& piece_rows, std::int64_t row_
   checked_count(offset);
 }
 
+int size_of(MPI_Comm comm) {
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  return size;
+}
+
+// An allreduce of `count` elements moves the buffer each way, or nothing alone.
+template <typename T>
+void record_allreduce(MPI_Comm comm, std::int64_t count) {
+  const std::int64_t bytes = size_of(comm) > 1 ? count * static_cast<std::int64_t>(sizeof(T)) : 0;
+  record_traffic(Collective::kAllreduce, bytes, bytes);
+}
+
+// Own piece and the others' pieces of an allgather or reduce-scatter, in bytes.
+template <typename T>
+void record_pieces(Collective kind, const std::vector<int>& counts, int me) {
+  std::int64_t all = 0;
+  for (const int count : counts) all += count;
+  const std::int64_t own = counts[me];
+  const std::int64_t others = static_cast<std::int64_t>(counts.size()) - 1;
+  const std::int64_t element = sizeof(T);
+  if (kind == Collective::kAllgather) {
+    record_traffic(kind, own * others * element, (all - own) * element);
+  } else {
+    record_traffic(kind, (all - own) * element, own * others * element);
+  }
+}
+
 }  // namespace
 
 template <typename T>
 void allreduce_sum(MPI_Comm comm, T* values, std::int64_t count) {
   GRIDNMF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, checked_count(count),
                                   mpi::datatype<T>(), MPI_SUM, comm));
+  record_allreduce<T>(comm, count);
 }
 
 template <typename T>
 void allreduce_max(MPI_Comm comm, T* values, std::int64_t count) {
   GRIDNMF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, checked_count(count),
                                   mpi::datatype<T>(), MPI_MAX, comm));
+  record_allreduce<T>(comm, count);
 }
 
 template <typename T>
 void allreduce_min(MPI_Comm comm, T* values, std::int64_t count) {
   GRIDNMF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, values, checked_count(count),
                                   mpi::datatype<T>(), MPI_MIN, comm));
+  record_allreduce<T>(comm, count);
 }
 
 template <typename T>
@@ -69,6 +101,7 @@ void allgather_rows(MPI_Comm comm, const T* mine, const std::vector<std::int64_t
   MPI_Comm_rank(comm, &me);
   GRIDNMF_MPI_CHECK(MPI_Allgatherv(mine, counts[me], mpi::datatype<T>(), gathered,
                                    counts.data(), offsets.data(), mpi::datatype<T>(), comm));
+  record_pieces<T>(Collective::kAllgather, counts, me);
 }
 
 template <typename T>
@@ -79,6 +112,9 @@ void reduce_scatter_rows(MPI_Comm comm, const T* contributions,
   piece_layout(piece_rows, row_width, counts, offsets);
   GRIDNMF_MPI_CHECK(MPI_Reduce_scatter(contributions, mine, counts.data(), mpi::datatype<T>(),
                                        MPI_SUM, comm));
+  int me = 0;
+  MPI_Comm_rank(comm, &me);
+  record_pieces<T>(Collective::kReduceScatter, counts, me);
 }
 
 template void allreduce_sum<double>(MPI_Comm, double*, std::int64_t);
@@ -86,6 +122,7 @@ template void allreduce_sum<float>(MPI_Comm, float*, std::int64_t);
 template void allreduce_sum<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t);
 template void allreduce_max<double>(MPI_Comm, double*, std::int64_t);
 template void allreduce_max<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t);
+template void allreduce_min<double>(MPI_Comm, double*, std::int64_t);
 template void allreduce_min<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t);
 template void broadcast<double>(MPI_Comm, double*, std::int64_t, int);
 template void allgather_rows<double>(MPI_Comm, const double*, const std::vector<std::int64_t>&,

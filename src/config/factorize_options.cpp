@@ -37,6 +37,7 @@ void FactorizeOptions::validate() const {
   if (!init_file().empty() && same_file(init_file(), output)) {
     throw UsageError("--output '" + output + "' is the --init file; choose another path");
   }
+  report.validate(input, output);
 }
 
 std::string FactorizeOptions::init_file() const {
@@ -68,6 +69,7 @@ std::string FactorizeOptions::to_text() const {
        << "print-every = " << print_every << "\n"
        << "quiet = " << (quiet ? "true" : "false") << "\n";
   if (grid) text << "grid = " << grid->to_string() << "\n";
+  text << report.to_text();
   return text.str();
 }
 

@@ -6,6 +6,7 @@
 
 #include "gridnmf/algorithms/solver_settings.hpp"
 #include "gridnmf/config/precision.hpp"
+#include "gridnmf/config/report_options.hpp"
 #include "gridnmf/grid/grid_shape.hpp"
 
 namespace gridnmf {
@@ -24,6 +25,7 @@ struct FactorizeOptions {
   std::string output;
   bool quiet = false;
   int print_every = 1;  // progress line every N iterations
+  ReportOptions report;  // --report FILE.json
 
   // Checks what can be checked without the data; throws UsageError naming the
   // option. Replicated: every rank reaches the same verdict.
