@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   const bool print = environment.world_rank() == 0;
   try {
     return gridnmf::cli::run_command_line(argc, argv);
+  } catch (const gridnmf::Interrupted& e) {
+    if (print) std::fprintf(stderr, "gridnmf: %s\n", e.what());
+    return gridnmf::kExitInterrupted;
   } catch (const gridnmf::UsageError& e) {
     // Replicated or agreed: every rank is here with the same message.
     if (print) std::fprintf(stderr, "gridnmf: error: %s\n", e.what());

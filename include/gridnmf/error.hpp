@@ -19,4 +19,16 @@ class UsageError : public Error {
   explicit UsageError(const std::string& message) : Error(message) {}
 };
 
+// Exit code of a run stopped by SIGTERM, SIGINT or SIGUSR1 after it saved its
+// checkpoint (if configured) and its current result (EX_TEMPFAIL: rerun with --resume).
+constexpr int kExitInterrupted = 75;
+
+// Thrown on every rank once an interrupted run has saved what it had; main
+// prints the message (rank 0) and exits with kExitInterrupted. Not an Error:
+// nothing went wrong.
+class Interrupted : public std::runtime_error {
+ public:
+  explicit Interrupted(const std::string& message) : std::runtime_error(message) {}
+};
+
 }  // namespace gridnmf

@@ -52,14 +52,23 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
                                          const MatrixStatistics& v_stats,
                                          LocalMatrix<T> w_own, LocalMatrix<T> ht_own,
                                          const SolverSettings& settings,
-                                         const ProgressCallback& progress) {
+                                         const ProgressCallback& progress,
+                                         const DriverControl<T>& control) {
   check_message_sizes(dist, w_own.cols);
+  if (control.resume && control.resume->iterations >= settings.stopping.max_iterations) {
+    // A checkpoint already at --max-iter: its iterate is the result.
+    Factorization<T> result;
+    result.restore(control.resume->history);
+    result.w_own = std::move(w_own);
+    result.ht_own = std::move(ht_own);
+    return result;
+  }
   if (settings.loss.is_frobenius()) {
     return run_frobenius_updates(grid, dist, v_block, v_stats, std::move(w_own),
-                                 std::move(ht_own), settings, progress);
+                                 std::move(ht_own), settings, progress, control);
   }
   return run_divergence_updates(grid, dist, v_block, v_stats, std::move(w_own), std::move(ht_own),
-                                settings, progress);
+                                settings, progress, control);
 }
 
 #define GRIDNMF_INSTANTIATE_DRIVER(T)                                                        \
@@ -67,7 +76,7 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
   template Factorization<T> run_alternating_updates<T>(                                      \
       const ProcessGrid&, const Distribution&, const LocalMatrix<T>&,                        \
       const MatrixStatistics&, LocalMatrix<T>, LocalMatrix<T>, const SolverSettings&,        \
-      const ProgressCallback&);
+      const ProgressCallback&, const DriverControl<T>&);
 GRIDNMF_INSTANTIATE_DRIVER(double)
 GRIDNMF_INSTANTIATE_DRIVER(float)
 #undef GRIDNMF_INSTANTIATE_DRIVER

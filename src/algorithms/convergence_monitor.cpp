@@ -10,6 +10,7 @@ std::string to_string(StopReason reason) {
     case StopReason::kTolerance: return "tolerance";
     case StopReason::kProjectedGradient: return "projected_gradient";
     case StopReason::kTimeLimit: return "time_limit";
+    case StopReason::kInterrupted: return "interrupted";
   }
   return "unknown";
 }

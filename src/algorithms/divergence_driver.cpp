@@ -18,7 +18,7 @@ namespace {
 
 // Scalars of the current iterate, reduced with the k column sums of W.
 enum Scalar { kDivergence, kSquaredError, kSumW, kSumH, kSquaresW, kSquaresH, kPastTimeLimit,
-              kScalars };
+              kIterateSeconds, kStopVotes, kScalars };
 
 template <typename T>
 void add_sums(const LocalMatrix<T>& x, double& sum, double& squares) {
@@ -35,7 +35,8 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
                                         const LocalMatrix<T>& v_block,
                                         const MatrixStatistics& v_stats, LocalMatrix<T> w_own,
                                         LocalMatrix<T> ht_own, const SolverSettings& settings,
-                                        const ProgressCallback& progress) {
+                                        const ProgressCallback& progress,
+                                        const DriverControl<T>& control) {
   const std::int64_t k = w_own.cols;
   const std::int64_t m_i = v_block.rows;
   const std::int64_t n_j = v_block.cols;
@@ -87,12 +88,21 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
   comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ht_block.data());
   ConvergenceMonitor monitor(settings.stopping);
   Factorization<T> result;
+  // A resumed run starts by evaluating the checkpoint's iterate again, exactly
+  // as the uninterrupted run did, but does not record it twice.
+  const int first_iteration = control.resume ? control.resume->iterations + 1 : 1;
+  double seconds_before = 0.0;  // loop time of the runs before a resume
+  if (control.resume) {
+    monitor.restore(control.resume->optimizer.previous_objective, 0.0);
+    result.restore(control.resume->history);
+    if (!result.history.empty()) seconds_before = result.history.back().seconds;
+  }
   const double v_norm = std::sqrt(v_stats.sum_of_squares);
   const double start = MPI_Wtime();
   double iterate_seconds = 0.0;  // when the iterate being evaluated was finished
 
   perf::LoopMeter loop_meter;
-  for (int iteration = 1;; ++iteration) {
+  for (int iteration = first_iteration;; ++iteration) {
     // H half, and the evaluation of the current iterate (number iteration - 1).
     clock.enter(perf::Phase::kGemm);
     const local::BlockSums block = terms.h_half(
@@ -112,6 +122,8 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     add_sums(ht_own, scalars[kSumH], scalars[kSquaresH]);
     // The iterate being evaluated finished at iterate_seconds; the limit applies to it.
     scalars[kPastTimeLimit] = time_limit > 0 && iterate_seconds > time_limit ? 1.0 : 0.0;
+    scalars[kIterateSeconds] = iterate_seconds;
+    scalars[kStopVotes] = control.stop_requested && control.stop_requested() ? 1.0 : 0.0;
     comm::allreduce_sum(grid.all(), bundle.data(), static_cast<std::int64_t>(bundle.size()));
     clock.enter(perf::Phase::kObjective);
 
@@ -120,17 +132,25 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
                              0.5 * pen_w.l2 * scalars[kSquaresW] + pen_h.l1 * scalars[kSumH] +
                              0.5 * pen_h.l2 * scalars[kSquaresH];
     if (!std::isfinite(objective)) {
-      throw Error((iteration == 1 ? std::string("the starting point")
+      throw Error((iteration == first_iteration && !control.resume
+                       ? std::string("the starting point")
                                   : "iteration " + std::to_string(iteration - 1)) +
                   " produced a non-finite value in W or H; no result was written");
     }
     clock.stop();
-    if (iteration > 1) {
+    if (iteration > first_iteration) {
       const double error = std::sqrt(scalars[kSquaredError]) / (v_norm > 0 ? v_norm : 1.0);
-      result.record({iteration - 1, error, objective, iterate_seconds});
+      // The ranks' mean clock, as for the Frobenius loss.
+      const double seconds = scalars[kIterateSeconds] / grid.size();
+      result.record({iteration - 1, error, objective, seconds_before + seconds});
       if (progress) progress(result.history.back());
-      const auto stop =
+      auto stop =
           monitor.after_iteration(iteration - 1, objective, scalars[kPastTimeLimit] > 0, 0.0);
+      if (!stop && scalars[kStopVotes] > 0) stop = StopReason::kInterrupted;
+      if (control.after_iteration) {
+        control.after_iteration(
+            {iteration - 1, seconds, stop, w_own, ht_own, result.history, {objective, 0.0, 0.0}});
+      }
       if (stop) {
         result.stop_reason = *stop;
         break;
@@ -160,7 +180,7 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     iterate_seconds = MPI_Wtime() - start;
   }
   result.seconds = MPI_Wtime() - start;
-  loop_meter.finish(result.iterations);
+  loop_meter.finish(result.iterations - (first_iteration - 1));  // this run's iterations
   result.w_own = std::move(w_own);
   result.ht_own = std::move(ht_own);
   return result;
@@ -168,9 +188,11 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
 
 template Factorization<double> run_divergence_updates<double>(
     const ProcessGrid&, const Distribution&, const LocalMatrix<double>&, const MatrixStatistics&,
-    LocalMatrix<double>, LocalMatrix<double>, const SolverSettings&, const ProgressCallback&);
+    LocalMatrix<double>, LocalMatrix<double>, const SolverSettings&, const ProgressCallback&,
+    const DriverControl<double>&);
 template Factorization<float> run_divergence_updates<float>(
     const ProcessGrid&, const Distribution&, const LocalMatrix<float>&, const MatrixStatistics&,
-    LocalMatrix<float>, LocalMatrix<float>, const SolverSettings&, const ProgressCallback&);
+    LocalMatrix<float>, LocalMatrix<float>, const SolverSettings&, const ProgressCallback&,
+    const DriverControl<float>&);
 
 }  // namespace gridnmf

@@ -14,6 +14,7 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
                                         const LocalMatrix<T>& v_block,
                                         const MatrixStatistics& v_stats, LocalMatrix<T> w_own,
                                         LocalMatrix<T> ht_own, const SolverSettings& settings,
-                                        const ProgressCallback& progress);
+                                        const ProgressCallback& progress,
+                                        const DriverControl<T>& control);
 
 }  // namespace gridnmf

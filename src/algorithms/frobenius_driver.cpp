@@ -22,7 +22,7 @@ namespace {
 // Scalars appended to the k x k Gram matrix in each allreduce, so the error,
 // penalties, projected gradient and time limit cost no extra collective.
 enum HScalar { kSumH, kPgSquaredH, kHScalars };
-enum WScalar { kDotW, kSumW, kPgSquaredW, kElapsed, kWScalars };
+enum WScalar { kDotW, kSumW, kPgSquaredW, kElapsed, kStopVotes, kWScalars };
 
 // A k x k Gram matrix followed by a few scalars, reduced in double so the
 // error keeps its digits in float32 runs.
@@ -65,7 +65,8 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
                                        const LocalMatrix<T>& v_block,
                                        const MatrixStatistics& v_stats, LocalMatrix<T> w_own,
                                        LocalMatrix<T> ht_own, const SolverSettings& settings,
-                                       const ProgressCallback& progress) {
+                                       const ProgressCallback& progress,
+                                       const DriverControl<T>& control) {
   const std::int64_t k = w_own.cols;
   const std::int64_t m_i = v_block.rows;
   const std::int64_t n_j = v_block.cols;
@@ -102,13 +103,23 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     comm::reduce_scatter_rows(grid.row_comm(), rows_by_k.data(), w_pieces, k, vht_own.data());
   };
 
+  // The whole bundle, as in the loop: a message of another size may be reduced
+  // in another order, and a resumed run must repeat the uninterrupted one bitwise.
   bundle_w.set_local_gram(w_own, gram_w);
-  comm::allreduce_sum(grid.all(), bundle_w.values.data(), k * k);
+  comm::allreduce_sum(grid.all(), bundle_w.values.data(), bundle_w.values.size());
   bundle_w.copy_gram_to(gram_w);
+  const int first_iteration = control.resume ? control.resume->iterations + 1 : 1;
+  double seconds_before = 0.0;  // loop time of the runs before a resume
   // The projected gradient of the start needs V H0^T, which the loop never
   // forms for H0: one extra half-product, only when --pg-tol is used.
   double previous_pg_squared_w = 0.0;
-  if (track_pg) {
+  if (control.resume) {
+    const OptimizerState& state = control.resume->optimizer;
+    monitor.restore(state.previous_objective, state.initial_pg_norm);
+    previous_pg_squared_w = state.lagged_pg_squared_w;
+    result.restore(control.resume->history);
+    if (!result.history.empty()) seconds_before = result.history.back().seconds;
+  } else if (track_pg) {
     bundle_h.set_local_gram(ht_own, gram_h);
     comm::allreduce_sum(grid.all(), bundle_h.values.data(), k * k);
     bundle_h.copy_gram_to(gram_h);
@@ -123,7 +134,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
 
   const double start = MPI_Wtime();
   perf::LoopMeter loop_meter;
-  for (int iteration = 1;; ++iteration) {
+  for (int iteration = first_iteration;; ++iteration) {
     // H half: W^T V restricted to the owned H columns, then the local update.
     clock.enter(perf::Phase::kAllgather);
     comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, rows_by_k.data());
@@ -167,6 +178,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     // and the history alike.
     clock.enter(perf::Phase::kGram);
     bundle_w.scalar(kElapsed) = MPI_Wtime() - start;
+    bundle_w.scalar(kStopVotes) = control.stop_requested && control.stop_requested() ? 1.0 : 0.0;
     comm::allreduce_sum(grid.all(), bundle_w.values.data(), bundle_w.values.size());
     const double elapsed = bundle_w.scalar(kElapsed) / grid.size();
     bundle_w.copy_gram_to(gram_w);
@@ -190,19 +202,25 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     previous_pg_squared_w = bundle_w.scalar(kPgSquaredW);
     clock.stop();
 
-    result.record({iteration, error, objective, elapsed});
+    result.record({iteration, error, objective, seconds_before + elapsed});
     if (progress) progress(result.history.back());
-    const auto stop =
+    auto stop =
         monitor.after_iteration(iteration, objective,
                                 stopping.time_limit_seconds > 0 && elapsed > stopping.time_limit_seconds,
                                 previous_pg);
+    if (!stop && bundle_w.scalar(kStopVotes) > 0) stop = StopReason::kInterrupted;
+    if (control.after_iteration) {
+      control.after_iteration({iteration, elapsed, stop, w_own, ht_own, result.history,
+                               {objective, monitor.initial_projected_gradient(),
+                                previous_pg_squared_w}});
+    }
     if (stop) {
       result.stop_reason = *stop;
       break;
     }
   }
   result.seconds = MPI_Wtime() - start;
-  loop_meter.finish(result.iterations);
+  loop_meter.finish(result.iterations - (first_iteration - 1));  // this run's iterations
   result.w_own = std::move(w_own);
   result.ht_own = std::move(ht_own);
   return result;
@@ -210,9 +228,11 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
 
 template Factorization<double> run_frobenius_updates<double>(
     const ProcessGrid&, const Distribution&, const LocalMatrix<double>&, const MatrixStatistics&,
-    LocalMatrix<double>, LocalMatrix<double>, const SolverSettings&, const ProgressCallback&);
+    LocalMatrix<double>, LocalMatrix<double>, const SolverSettings&, const ProgressCallback&,
+    const DriverControl<double>&);
 template Factorization<float> run_frobenius_updates<float>(
     const ProcessGrid&, const Distribution&, const LocalMatrix<float>&, const MatrixStatistics&,
-    LocalMatrix<float>, LocalMatrix<float>, const SolverSettings&, const ProgressCallback&);
+    LocalMatrix<float>, LocalMatrix<float>, const SolverSettings&, const ProgressCallback&,
+    const DriverControl<float>&);
 
 }  // namespace gridnmf

@@ -13,6 +13,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
                                        const LocalMatrix<T>& v_block,
                                        const MatrixStatistics& v_stats, LocalMatrix<T> w_own,
                                        LocalMatrix<T> ht_own, const SolverSettings& settings,
-                                       const ProgressCallback& progress);
+                                       const ProgressCallback& progress,
+                                       const DriverControl<T>& control);
 
 }  // namespace gridnmf

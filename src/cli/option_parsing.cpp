@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "gridnmf/cli/report_option.hpp"
+#include "checkpoint_option_parsing.hpp"
 #include "gridnmf/error.hpp"
 
 namespace po = boost::program_options;
@@ -98,6 +99,7 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
       ("print-every", po::value(&options.print_every)->default_value(options.print_every), "progress line every N iterations (0: none)")
       ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
   add_report_options(problem, options.report);
+  add_checkpoint_options(problem, options.checkpoint);
   if (!parse_or_help(args, problem, "factorize --input FILE --rank K --output FILE [options]",
                      print)) {
     return std::nullopt;

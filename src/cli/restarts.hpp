@@ -14,6 +14,7 @@
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/init/initial_factors.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
+#include "checkpointing.hpp"
 
 namespace gridnmf::cli {
 
@@ -24,6 +25,7 @@ struct BestOfRestarts {
   double init_seconds = 0.0;  // of the kept run, slowest rank
   std::vector<std::int64_t> seeds;
   std::vector<double> objectives;
+  bool interrupted = false;  // a stop signal ended the last run (and the restarts)
 };
 
 inline std::string number_text(const char* format, double value) {
@@ -33,12 +35,14 @@ inline std::string number_text(const char* format, double value) {
 }
 
 // Runs options.restarts starts with seeds seed, seed + 1, ...; the objective
-// is replicated, so every rank keeps the same run. Collective over grid.all().
+// is replicated, so every rank keeps the same run. A stop signal ends the
+// restarts (the best run so far is kept). Collective over grid.all().
 template <typename T>
 BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution& dist,
                                     const LocalMatrix<T>& v_block, const MatrixStatistics& stats,
                                     const FactorizeOptions& options,
-                                    const ProgressPrinter& printer) {
+                                    const ProgressPrinter& printer,
+                                    const DriverControl<T>& control) {
   const InitChoice init = parse_init(options.init);
   BestOfRestarts<T> best;
   for (int restart = 0; restart < options.restarts; ++restart) {
@@ -58,7 +62,8 @@ BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution&
                     to_string(init.method) + ")" + which);
     Factorization<T> result = run_alternating_updates<T>(
         grid, dist, v_block, stats, std::move(w_own), std::move(ht_own), options.solver,
-        [&](const IterationRecord& record) { printer.iteration(record); });
+        [&](const IterationRecord& record) { printer.iteration(record); }, control);
+    best.interrupted = result.stop_reason == StopReason::kInterrupted;
     if (options.restarts > 1) {
       printer.message("restart " + std::to_string(restart + 1) + ": final objective " +
                       number_text("%.6e", result.objective));
@@ -70,11 +75,37 @@ BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution&
       best.seed = static_cast<std::int64_t>(seed);
       best.init_seconds = init_seconds;
     }
+    if (best.interrupted) break;
   }
   if (options.restarts > 1) {
     printer.message("kept the run with seed " + std::to_string(best.seed));
   }
   return best;
+}
+
+// Continues the --resume checkpoint (no restarts: refused with --checkpoint);
+// the start's seed is the checkpoint's. Collective over grid.all().
+template <typename T>
+BestOfRestarts<T> resume_run(const ProcessGrid& grid, const Distribution& dist,
+                             const LocalMatrix<T>& v_block, const MatrixStatistics& stats,
+                             const FactorizeOptions& options, const ProgressPrinter& printer,
+                             const DriverControl<T>& control, const std::string& checkpoint,
+                             std::uint64_t seed) {
+  BestOfRestarts<T> run;
+  run.init_seconds = MPI_Wtime();
+  perf::PhaseClock init_clock(perf::Phase::kInit);
+  auto [w_own, ht_own] = read_resume_factors<T>(grid, dist, checkpoint, options.rank);
+  init_clock.stop();
+  run.init_seconds = MPI_Wtime() - run.init_seconds;
+  comm::allreduce_max(grid.all(), &run.init_seconds, 1);
+  run.result = run_alternating_updates<T>(
+      grid, dist, v_block, stats, std::move(w_own), std::move(ht_own), options.solver,
+      [&](const IterationRecord& record) { printer.iteration(record); }, control);
+  run.interrupted = run.result.stop_reason == StopReason::kInterrupted;
+  run.seed = static_cast<std::int64_t>(seed);
+  run.seeds = {run.seed};
+  run.objectives = {run.result.objective};
+  return run;
 }
 
 }  // namespace gridnmf::cli

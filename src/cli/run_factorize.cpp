@@ -13,7 +13,9 @@
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/result_writer.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
+#include "checkpointing.hpp"
 #include "restarts.hpp"
+#include "stop_signals.hpp"
 
 namespace gridnmf::cli {
 
@@ -22,7 +24,8 @@ namespace {
 template <typename T>
 void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
                   const FactorizeOptions& options, const ProgressPrinter& printer,
-                  double start_time) {
+                  double start_time, const CheckpointContext& checkpoint,
+                  const std::optional<io::CheckpointHeader>& resume_from) {
   const IndexRange rows = dist.block_rows(grid.row());
   const IndexRange cols = dist.block_cols(grid.col());
   const std::string where = input.description();
@@ -41,7 +44,14 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   const MatrixStatistics stats = global_statistics(grid, v_block);
   clock.stop();
 
-  BestOfRestarts<T> runs = run_with_restarts<T>(grid, dist, v_block, stats, options, printer);
+  const std::optional<ResumeState> resume =
+      resume_from ? std::optional<ResumeState>(resume_from->state) : std::nullopt;
+  const int iterations_before = resume ? resume->iterations : 0;
+  const DriverControl<T> control = make_driver_control<T>(grid, dist, checkpoint, printer, resume);
+  BestOfRestarts<T> runs =
+      resume_from ? resume_run<T>(grid, dist, v_block, stats, options, printer, control,
+                                  checkpoint.options.path, checkpoint.seed)
+                  : run_with_restarts<T>(grid, dist, v_block, stats, options, printer, control);
   const Factorization<T>& result = runs.result;
 
   io::RunDescription run;
@@ -63,16 +73,31 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   write_report_if_requested(options.report, "factorize", grid, dist, options.solver, result,
                             start_time);
 
-  printer.summary(result.iterations, result.relative_error, result.objective,
-                  to_string(result.stop_reason), result.seconds, MPI_Wtime() - start_time,
+  printer.summary(result.iterations - iterations_before, result.relative_error,
+                  result.objective, to_string(result.stop_reason), result.seconds,
+                  MPI_Wtime() - start_time,
                   flops_per_iteration(dist, options.rank, options.solver.loss));
   printer.message("wrote " + options.output);
+  if (runs.interrupted) {
+    const int signo = StopSignals::received();
+    throw Interrupted(std::string("stopped by ") +
+                      (signo != 0 ? signal_name(signo) : "a signal on another rank") +
+                      " after iteration " + std::to_string(result.iterations) + "; wrote " +
+                      (checkpoint.options.enabled()
+                           ? "checkpoint " + checkpoint.options.path + " and "
+                           : std::string()) +
+                      "result " + options.output +
+                      (checkpoint.options.enabled() ? "; rerun with --resume to continue"
+                                                    : "") +
+                      " (exit code 75)");
+  }
 }
 
 }  // namespace
 
 void run_factorize(const FactorizeOptions& options) {
   const double start_time = MPI_Wtime();
+  const StopSignals signals;  // after MPI_Init: a signal now stops the run after an iteration
   io::silence_hdf5_errors();
   int world_rank = 0, world_size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
@@ -80,6 +105,9 @@ void run_factorize(const FactorizeOptions& options) {
   const ProgressPrinter printer(world_rank == 0 && !options.quiet, options.print_every);
 
   io::check_output_writable(MPI_COMM_WORLD, options.output, "--output");
+  if (options.checkpoint.enabled()) {
+    io::check_output_writable(MPI_COMM_WORLD, options.checkpoint.path, "--checkpoint");
+  }
   if (options.report.enabled()) {
     io::check_output_writable(MPI_COMM_WORLD, options.report.path, "--report");
   }
@@ -93,6 +121,18 @@ void run_factorize(const FactorizeOptions& options) {
                      std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
                      " matrix in " + options.input);
   }
+  CheckpointContext checkpoint{options.checkpoint,
+                               {options.input, options.dataset, shape.rows, shape.cols,
+                                options.rank, to_string(options.solver.algorithm),
+                                to_string(options.solver.loss), to_string(options.precision),
+                                options.solver.penalty_w.l1, options.solver.penalty_w.l2,
+                                options.solver.penalty_h.l1, options.solver.penalty_h.l2},
+                               options.seed, options.to_text()};
+  std::optional<io::CheckpointHeader> resume_from;
+  if (options.checkpoint.resume) {
+    resume_from = open_resume_point(MPI_COMM_WORLD, options.checkpoint.path, checkpoint.problem);
+    checkpoint.seed = resume_from->seed;
+  }
   const GridShape grid_shape =
       options.grid ? *options.grid : choose_grid_shape(shape.rows, shape.cols, world_size);
   const ProcessGrid grid(MPI_COMM_WORLD, grid_shape);
@@ -104,11 +144,16 @@ void run_factorize(const FactorizeOptions& options) {
                   to_string(options.precision) + ", grid " + grid_shape.to_string() +
                   (options.grid ? " (given)" : " (chosen to minimise communication)") + ", " +
                   std::to_string(world_size) + " ranks");
+  if (resume_from) {
+    printer.message("resuming from " + options.checkpoint.path + " after iteration " +
+                    std::to_string(resume_from->state.iterations) + " (written on grid " +
+                    resume_from->grid + ")");
+  }
 
   if (options.precision == Precision::kFloat32) {
-    factorize_in<float>(grid, dist, input, options, printer, start_time);
+    factorize_in<float>(grid, dist, input, options, printer, start_time, checkpoint, resume_from);
   } else {
-    factorize_in<double>(grid, dist, input, options, printer, start_time);
+    factorize_in<double>(grid, dist, input, options, printer, start_time, checkpoint, resume_from);
   }
 }
 

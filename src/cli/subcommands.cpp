@@ -29,7 +29,9 @@ const char* kUsage =
     "  --version      print the version\n"
     "\n"
     "Exit codes: 0 success, 1 runtime error (bad input, I/O), 2 usage error,\n"
-    "            3 internal error (all ranks aborted).\n";
+    "            3 internal error (all ranks aborted),\n"
+    "            75 stopped by SIGTERM/SIGINT/SIGUSR1 after writing the checkpoint (if any)\n"
+    "               and the current result; rerun with --resume to continue.\n";
 
 }  // namespace
 

@@ -27,6 +27,10 @@ void FactorizeOptions::validate() const {
   if (print_every < 0) throw UsageError("--print-every must be >= 0");
   const InitChoice start = parse_init(init);
   if (restarts < 1) throw UsageError("--restarts must be >= 1, got " + std::to_string(restarts));
+  if (restarts > 1 && checkpoint.enabled()) {
+    throw UsageError("--restarts " + std::to_string(restarts) +
+                     " cannot be combined with --checkpoint (a checkpoint continues one run)");
+  }
   if (restarts > 1 && is_deterministic(start.method)) {
     throw UsageError("--restarts " + std::to_string(restarts) + " with --init " + init +
                      " would repeat the same run; restarts need --init random or nndsvdar");
@@ -38,6 +42,7 @@ void FactorizeOptions::validate() const {
     throw UsageError("--output '" + output + "' is the --init file; choose another path");
   }
   report.validate(input, output);
+  checkpoint.validate(input, output);
 }
 
 std::string FactorizeOptions::init_file() const {
@@ -70,6 +75,7 @@ std::string FactorizeOptions::to_text() const {
        << "quiet = " << (quiet ? "true" : "false") << "\n";
   if (grid) text << "grid = " << grid->to_string() << "\n";
   text << report.to_text();
+  text << checkpoint.to_text();
   return text.str();
 }
 

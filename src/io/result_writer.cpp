@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "gridnmf/comm/agreement.hpp"
+#include "gridnmf/error.hpp"
 #include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/factor_io.hpp"
 #include "gridnmf/io/parallel_file.hpp"
@@ -33,6 +34,8 @@ void write_history_column(hid_t group, const std::string& name, hid_t file_type,
              "cannot write history dataset " + name);
 }
 
+}  // namespace
+
 void write_history(hid_t file, const std::vector<IterationRecord>& history, bool is_writer) {
   Hdf5Handle group(H5Gcreate2(file, "history", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                    H5Gclose, "cannot create group /history");
@@ -53,6 +56,45 @@ void write_history(hid_t file, const std::vector<IterationRecord>& history, bool
   write_history_column(group.get(), "seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, seconds,
                        is_writer);
 }
+
+namespace {
+
+template <typename V>
+std::vector<V> read_history_column(hid_t group, const std::string& name, hid_t memory_type) {
+  Hdf5Handle data(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose,
+                  "history dataset " + name + " is missing");
+  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + name);
+  if (H5Sget_simple_extent_ndims(space.get()) != 1) throw Error("history " + name + " is not 1-D");
+  hsize_t extent = 0;
+  H5Sget_simple_extent_dims(space.get(), &extent, nullptr);
+  std::vector<V> values(static_cast<size_t>(extent));
+  if (extent > 0) {
+    check_hdf5(H5Dread(data.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+               "cannot read history dataset " + name);
+  }
+  return values;
+}
+
+}  // namespace
+
+std::vector<IterationRecord> read_history(hid_t file) {
+  Hdf5Handle group(H5Gopen2(file, "history", H5P_DEFAULT), H5Gclose, "group /history is missing");
+  const auto iteration = read_history_column<std::int64_t>(group.get(), "iteration", H5T_NATIVE_INT64);
+  const auto error = read_history_column<double>(group.get(), "relative_error", H5T_NATIVE_DOUBLE);
+  const auto objective = read_history_column<double>(group.get(), "objective", H5T_NATIVE_DOUBLE);
+  const auto seconds = read_history_column<double>(group.get(), "seconds", H5T_NATIVE_DOUBLE);
+  if (error.size() != iteration.size() || objective.size() != iteration.size() ||
+      seconds.size() != iteration.size()) {
+    throw Error("the /history/ arrays differ in length");
+  }
+  std::vector<IterationRecord> history(iteration.size());
+  for (size_t i = 0; i < history.size(); ++i) {
+    history[i] = {static_cast<int>(iteration[i]), error[i], objective[i], seconds[i]};
+  }
+  return history;
+}
+
+namespace {
 
 template <typename T>
 void write_run_attributes(hid_t file, const ProcessGrid& grid, const RunDescription& run,

@@ -5,20 +5,13 @@
 #include <vector>
 
 #include "gridnmf/algorithms/convergence_monitor.hpp"
+#include "gridnmf/algorithms/driver_control.hpp"
 #include "gridnmf/algorithms/solver_settings.hpp"
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/matrix/distribution.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
 namespace gridnmf {
-
-// One line of the convergence history.
-struct IterationRecord {
-  int iteration = 0;
-  double relative_error = 0.0;  // ||V - WH||_F / ||V||_F
-  double objective = 0.0;       // the loss being minimised plus the penalties
-  double seconds = 0.0;         // since the first iteration started
-};
 
 // What a rank holds after a factorization: its own pieces of W and H^T.
 template <typename T>
@@ -39,6 +32,10 @@ struct Factorization {
     relative_error = entry.relative_error;
     objective = entry.objective;
   }
+  // Starts from the history of the run being resumed.
+  void restore(const std::vector<IterationRecord>& earlier) {
+    for (const IterationRecord& entry : earlier) record(entry);
+  }
 };
 
 // Sum and sum of squares of V over all ranks. Collective over grid.all().
@@ -56,15 +53,18 @@ using ProgressCallback = std::function<void(const IterationRecord&)>;
 // copied); w_own / ht_own are the rank's pieces as laid out by `dist`. For the
 // Frobenius loss the error comes from the Gram identity (no W*H is formed);
 // other losses form W_i H_j tile by tile. `progress` is called on every rank
-// after every iteration. Collective over grid.all(); throws Error on every
-// rank if an iterate becomes non-finite. settings must have passed validate().
+// after every iteration; `control` adds stop votes, a per-iteration hook and
+// resumption (driver_control.hpp). Collective over grid.all(); throws Error on
+// every rank if an iterate becomes non-finite, before the hook sees it.
+// settings must have passed validate().
 template <typename T>
 Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribution& dist,
                                          const LocalMatrix<T>& v_block,
                                          const MatrixStatistics& v_stats,
                                          LocalMatrix<T> w_own, LocalMatrix<T> ht_own,
                                          const SolverSettings& settings,
-                                         const ProgressCallback& progress = {});
+                                         const ProgressCallback& progress = {},
+                                         const DriverControl<T>& control = {});
 
 // Flops counted per iteration in the large GEMMs: 4 m n k for the Frobenius
 // loss, 8 m n k for KL, 12 m n k for other betas (W_i H_j formed in both halves).

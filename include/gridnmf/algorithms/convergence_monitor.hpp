@@ -8,8 +8,9 @@
 namespace gridnmf {
 
 // Which rule ended a run.
-enum class StopReason { kMaxIterations, kTolerance, kProjectedGradient, kTimeLimit };
-// "max_iterations", "tolerance", "projected_gradient", "time_limit".
+// kInterrupted: a stop signal (see DriverControl::stop_requested).
+enum class StopReason { kMaxIterations, kTolerance, kProjectedGradient, kTimeLimit, kInterrupted };
+// "max_iterations", "tolerance", "projected_gradient", "time_limit", "interrupted".
 std::string to_string(StopReason reason);
 // The tolerance rules mean convergence; the iteration and time limits do not.
 bool is_converged(StopReason reason);
@@ -22,6 +23,14 @@ class ConvergenceMonitor {
 
   // The projected-gradient norm of the starting point, the scale of pg_tolerance.
   void set_initial_projected_gradient(double norm) { initial_pg_ = norm; }
+  double initial_projected_gradient() const { return initial_pg_; }
+  // The objective the tolerance rule compares the next one with.
+  double previous_objective() const { return previous_objective_; }
+  // Continues a checkpointed run with the state it had.
+  void restore(double previous_objective, double initial_pg) {
+    previous_objective_ = previous_objective;
+    initial_pg_ = initial_pg;
+  }
 
   // Called after every iteration with the objective of the new iterate,
   // whether any rank is past the time limit, and the projected-gradient norm

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "gridnmf/algorithms/solver_settings.hpp"
+#include "gridnmf/config/checkpoint_options.hpp"
 #include "gridnmf/config/precision.hpp"
 #include "gridnmf/config/report_options.hpp"
 #include "gridnmf/grid/grid_shape.hpp"
@@ -26,6 +27,7 @@ struct FactorizeOptions {
   bool quiet = false;
   int print_every = 1;  // progress line every N iterations
   ReportOptions report;  // --report FILE.json
+  CheckpointOptions checkpoint;
 
   // Checks what can be checked without the data; throws UsageError naming the
   // option. Replicated: every rank reaches the same verdict.

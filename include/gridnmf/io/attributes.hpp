@@ -13,4 +13,10 @@ void write_attribute(hid_t object, const std::string& name, double value);
 void write_attribute(hid_t object, const std::string& name, std::int64_t value);
 void write_attribute(hid_t object, const std::string& name, const std::string& value);
 
+// Reads a scalar attribute written as above, converting to the requested
+// type; throws Error naming `name` if it is missing or not of that class.
+double read_double_attribute(hid_t object, const std::string& name);
+std::int64_t read_int_attribute(hid_t object, const std::string& name);
+std::string read_string_attribute(hid_t object, const std::string& name);
+
 }  // namespace gridnmf::io

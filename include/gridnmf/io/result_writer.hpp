@@ -1,5 +1,7 @@
 #pragma once
 
+#include <hdf5.h>
+
 #include <string>
 #include <vector>
 
@@ -24,6 +26,14 @@ struct RunDescription {
   std::vector<std::int64_t> restart_seeds;
   std::vector<double> restart_objectives;
 };
+
+// Writes /history/ (iteration, relative_error, objective, seconds) into an
+// open parallel file; rank `is_writer` writes the values, the others join the
+// collective calls. Collective over the file's communicator.
+void write_history(hid_t file, const std::vector<IterationRecord>& history, bool is_writer);
+
+// Reads /history/ back, on every rank (independent reads of small arrays).
+std::vector<IterationRecord> read_history(hid_t file);
 
 // Writes /W (m x k), /H (k x n), the root attributes and /history/ to `path`
 // through a temporary file renamed into place when complete (DESIGN.md 4).

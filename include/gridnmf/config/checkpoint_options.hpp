@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+namespace gridnmf {
+
+// --checkpoint FILE, --checkpoint-every N, --checkpoint-interval SECONDS and
+// --resume, shared by the commands that iterate.
+struct CheckpointOptions {
+  std::string path;               // empty: no checkpoints
+  int every = 0;                  // write after every N-th iteration; 0: off
+  double interval_seconds = 0.0;  // write when this many loop seconds passed since the last; 0: off
+  bool resume = false;            // continue from `path`
+
+  bool enabled() const { return !path.empty(); }
+  // Throws UsageError naming the option. `input` and `output` are the
+  // command's files, which the checkpoint must not overwrite. Replicated.
+  void validate(const std::string& input, const std::string& output) const;
+  // "key = value" lines in INI syntax (nothing when checkpoints are off).
+  std::string to_text() const;
+};
+
+}  // namespace gridnmf

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <hdf5.h>
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+
+#include "gridnmf/algorithms/alternating_driver.hpp"
+#include "gridnmf/grid/process_grid.hpp"
+#include "gridnmf/matrix/distribution.hpp"
+
+namespace gridnmf::io {
+
+// The options that define the problem a checkpoint belongs to. A resumed run
+// must match every one; stopping rules, the grid and the rank count may change.
+struct CheckpointProblem {
+  std::string input;
+  std::string dataset;
+  std::int64_t rows = 0;
+  std::int64_t cols = 0;
+  std::int64_t rank = 0;
+  std::string algorithm;
+  std::string loss;
+  std::string precision;
+  double l1_w = 0.0, l2_w = 0.0, l1_h = 0.0, l2_h = 0.0;
+};
+
+// Throws UsageError naming the first option in which `stored` (read from the
+// checkpoint `path`) differs from `current`. Replicated.
+void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem& current,
+                        const std::string& path);
+
+// Everything in a checkpoint besides /W and /H.
+struct CheckpointHeader {
+  CheckpointProblem problem;
+  ResumeState state;  // iterations, history, convergence-monitor state
+  std::uint64_t seed = 0;
+  std::string grid;     // PRxPC of the run that wrote it
+  std::string options;  // that run's full option set, for people
+};
+
+// Writes a checkpoint of the snapshot's iterate to `path`: /W and /H written
+// collectively like a result, /history/, and root attributes for the header.
+// It goes to a temporary file that is flushed (MPI_File_sync, then fsync) and
+// renamed over `path`, so at every moment `path` holds a complete checkpoint,
+// the new one or the previous one. A failure inside the collective write
+// cannot be agreed on (ranks may be waiting inside MPI-IO), so the failing rank
+// prints one line and aborts every rank with exit code 3; the previous
+// checkpoint is left in place. Collective over grid.all().
+//
+// Test hook: GRIDNMF_TEST_CHECKPOINT_DELAY=SECONDS sleeps after the temporary
+// file is complete and before the rename; GRIDNMF_TEST_CHECKPOINT_FAIL_RANK=R
+// makes world rank R fail in the middle of the write.
+template <typename T>
+void write_checkpoint(const ProcessGrid& grid, const Distribution& dist, const std::string& path,
+                      const CheckpointProblem& problem, std::uint64_t seed,
+                      const std::string& options, const IterationSnapshot<T>& snapshot);
+
+// Reads the header of an open checkpoint; throws Error naming `path` if it is
+// not a gridnmf checkpoint. Collective over the file's communicator (every
+// rank reads the same small values).
+CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::string& path);
+
+}  // namespace gridnmf::io

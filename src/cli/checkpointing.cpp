@@ -1,0 +1,89 @@
+#include "checkpointing.hpp"
+
+#include <mpi.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "gridnmf/comm/agreement.hpp"
+#include "gridnmf/error.hpp"
+#include "gridnmf/io/factor_io.hpp"
+#include "gridnmf/io/input_check.hpp"
+#include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/perf/phase_timer.hpp"
+#include "stop_signals.hpp"
+
+namespace gridnmf::cli {
+
+io::CheckpointHeader open_resume_point(MPI_Comm comm, const std::string& path,
+                                       const io::CheckpointProblem& current) {
+  comm::agree_on_failure(comm, [&] {
+    if (!std::filesystem::exists(path)) {
+      throw Error("--resume: checkpoint '" + path +
+                  "' does not exist (start without --resume to create it)");
+    }
+  });
+  io::Hdf5Handle file = io::open_parallel_file(comm, path);
+  io::CheckpointHeader header = io::read_checkpoint_header(comm, file.get(), path);
+  io::check_same_problem(header.problem, current, path);
+  return header;
+}
+
+template <typename T>
+std::pair<LocalMatrix<T>, LocalMatrix<T>> read_resume_factors(const ProcessGrid& grid,
+                                                              const Distribution& dist,
+                                                              const std::string& path,
+                                                              std::int64_t k) {
+  const IndexRange w_rows = dist.owned_w_rows(grid.row(), grid.col());
+  const IndexRange h_cols = dist.owned_h_cols(grid.row(), grid.col());
+  io::Hdf5Handle file = io::open_parallel_file(grid.all(), path);
+  auto w = io::read_w_rows<T>(grid.all(), file.get(), path, "W", dist.rows(), k, w_rows);
+  auto ht = io::read_h_cols<T>(grid.all(), file.get(), path, "H", k, dist.cols(), h_cols);
+  io::check_nonnegative_finite(grid.all(), w, w_rows, IndexRange{0, k}, path + ":/W");
+  io::check_nonnegative_finite(grid.all(), transposed(ht), IndexRange{0, k}, h_cols,
+                               path + ":/H");
+  return {std::move(w), std::move(ht)};
+}
+
+template <typename T>
+DriverControl<T> make_driver_control(const ProcessGrid& grid, const Distribution& dist,
+                                     const CheckpointContext& context,
+                                     const ProgressPrinter& printer,
+                                     std::optional<ResumeState> resume) {
+  DriverControl<T> control;
+  control.stop_requested = [] { return StopSignals::received() != 0; };
+  control.resume = std::move(resume);
+  if (!context.options.enabled()) return control;
+  auto last_write = std::make_shared<double>(0.0);  // loop seconds at the last write
+  control.after_iteration = [&grid, &dist, &printer, context,
+                             last_write](const IterationSnapshot<T>& snapshot) {
+    const CheckpointOptions& options = context.options;
+    const bool due =
+        (options.every > 0 && snapshot.iteration % options.every == 0) ||
+        (options.interval_seconds > 0 &&
+         snapshot.elapsed - *last_write >= options.interval_seconds) ||
+        (snapshot.stop && !is_converged(*snapshot.stop));
+    if (!due) return;
+    const double started = MPI_Wtime();
+    const perf::ScopedPhase phase(perf::Phase::kCheckpoint);
+    io::write_checkpoint(grid, dist, options.path, context.problem, context.seed,
+                         context.options_text, snapshot);
+    *last_write = snapshot.elapsed;
+    printer.message("checkpoint: iteration " + std::to_string(snapshot.iteration) + " -> " +
+                    options.path + " (" + std::to_string(MPI_Wtime() - started) + " s)");
+  };
+  return control;
+}
+
+#define GRIDNMF_INSTANTIATE_CHECKPOINTING(T)                                                \
+  template std::pair<LocalMatrix<T>, LocalMatrix<T>> read_resume_factors<T>(                \
+      const ProcessGrid&, const Distribution&, const std::string&, std::int64_t);           \
+  template DriverControl<T> make_driver_control<T>(const ProcessGrid&, const Distribution&, \
+                                                   const CheckpointContext&,                \
+                                                   const ProgressPrinter&,                  \
+                                                   std::optional<ResumeState>);
+GRIDNMF_INSTANTIATE_CHECKPOINTING(double)
+GRIDNMF_INSTANTIATE_CHECKPOINTING(float)
+#undef GRIDNMF_INSTANTIATE_CHECKPOINTING
+
+}  // namespace gridnmf::cli

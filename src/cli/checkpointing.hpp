@@ -1,0 +1,49 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "gridnmf/algorithms/alternating_driver.hpp"
+#include "gridnmf/cli/progress.hpp"
+#include "gridnmf/config/checkpoint_options.hpp"
+#include "gridnmf/io/checkpoint.hpp"
+
+namespace gridnmf::cli {
+
+// Opens the --resume checkpoint and checks it belongs to `current`: Error if
+// it is missing or unreadable, UsageError naming the option that differs.
+// Cheap (attributes and history only), so a run fails before reading V.
+// Collective over `comm`.
+io::CheckpointHeader open_resume_point(MPI_Comm comm, const std::string& path,
+                                       const io::CheckpointProblem& current);
+
+// This rank's slices of the checkpoint's W and H on the current grid (which may
+// differ from the grid that wrote it), checked to be finite and non-negative.
+// Collective over grid.all().
+template <typename T>
+std::pair<LocalMatrix<T>, LocalMatrix<T>> read_resume_factors(const ProcessGrid& grid,
+                                                              const Distribution& dist,
+                                                              const std::string& path,
+                                                              std::int64_t k);
+
+// Everything a checkpoint records about the run besides the iterate.
+struct CheckpointContext {
+  CheckpointOptions options;
+  io::CheckpointProblem problem;
+  std::uint64_t seed = 0;
+  std::string options_text;
+};
+
+// The driver control of a run: stop votes from StopSignals; a checkpoint
+// written after every --checkpoint-every-th iteration, when
+// --checkpoint-interval seconds passed since the last write (on the driver's
+// replicated clock, so every rank decides alike), and when the run stops
+// without converging (signal, --time-limit, --max-iter) so it can be
+// continued. Collective decisions only: every rank calls the writer together.
+template <typename T>
+DriverControl<T> make_driver_control(const ProcessGrid& grid, const Distribution& dist,
+                                     const CheckpointContext& context,
+                                     const ProgressPrinter& printer,
+                                     std::optional<ResumeState> resume);
+
+}  // namespace gridnmf::cli

@@ -1,0 +1,227 @@
+#include "gridnmf/io/checkpoint.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <sstream>
+
+#include "gridnmf/comm/agreement.hpp"
+#include "gridnmf/error.hpp"
+#include "gridnmf/io/attributes.hpp"
+#include "gridnmf/io/factor_io.hpp"
+#include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/result_writer.hpp"
+#include "gridnmf/mpi/environment.hpp"
+#include "gridnmf/version.hpp"
+
+namespace gridnmf::io {
+
+namespace {
+
+const char* kFormat = "gridnmf checkpoint";
+constexpr std::int64_t kFormatVersion = 1;
+// Randomness is a function of (seed, stream, global index) and is used only
+// for the start, so the seed is the whole generator state.
+const char* kRngNote =
+    "counter-based: every random value is a function of (seed, global index); "
+    "nothing is drawn after initialisation, so the seed is the whole state";
+
+std::string number_text(double value) {
+  std::ostringstream text;
+  text.precision(17);
+  text << value;
+  return text.str();
+}
+
+// Flushes a closed file's pages to stable storage (rank 0; the data of every
+// rank went through MPI_File_sync already).
+void fsync_path(const std::string& path, bool directory) {
+  const int fd = open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) throw Error("cannot open '" + path + "' to flush it");
+  const int status = fsync(fd);
+  close(fd);
+  if (status != 0) throw Error("cannot flush '" + path + "' to disk");
+}
+
+double test_delay_seconds() {
+  const char* text = std::getenv("GRIDNMF_TEST_CHECKPOINT_DELAY");
+  return text != nullptr ? std::atof(text) : 0.0;
+}
+
+bool test_failure_here() {
+  const char* text = std::getenv("GRIDNMF_TEST_CHECKPOINT_FAIL_RANK");
+  if (text == nullptr) return false;
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  return std::atoi(text) == rank;
+}
+
+template <typename T>
+void write_contents(hid_t file, const ProcessGrid& grid, const Distribution& dist,
+                    const CheckpointProblem& problem, std::uint64_t seed,
+                    const std::string& options, const IterationSnapshot<T>& snapshot) {
+  const std::int64_t k = snapshot.w_own.cols;
+  Hdf5Handle w = create_matrix_dataset<T>(file, "W", dist.rows(), k);
+  if (test_failure_here()) throw Error("test failure requested by GRIDNMF_TEST_CHECKPOINT_FAIL_RANK");
+  write_w_rows(w.get(), dist.owned_w_rows(grid.row(), grid.col()), snapshot.w_own);
+  Hdf5Handle h = create_matrix_dataset<T>(file, "H", k, dist.cols());
+  write_h_cols(h.get(), dist.owned_h_cols(grid.row(), grid.col()), snapshot.ht_own);
+  write_history(file, snapshot.history, grid.rank() == 0);
+
+  write_attribute(file, "format", std::string(kFormat));
+  write_attribute(file, "format_version", kFormatVersion);
+  write_attribute(file, "gridnmf_version", std::string(kVersion));
+  write_attribute(file, "iterations", static_cast<std::int64_t>(snapshot.iteration));
+  write_attribute(file, "previous_objective", snapshot.optimizer.previous_objective);
+  write_attribute(file, "initial_pg_norm", snapshot.optimizer.initial_pg_norm);
+  write_attribute(file, "lagged_pg_squared_w", snapshot.optimizer.lagged_pg_squared_w);
+  write_attribute(file, "seed", static_cast<std::int64_t>(seed));
+  write_attribute(file, "rng", std::string(kRngNote));
+  write_attribute(file, "grid", grid.shape().to_string());
+  write_attribute(file, "input", problem.input);
+  write_attribute(file, "dataset", problem.dataset);
+  write_attribute(file, "rows", problem.rows);
+  write_attribute(file, "cols", problem.cols);
+  write_attribute(file, "rank", problem.rank);
+  write_attribute(file, "algorithm", problem.algorithm);
+  write_attribute(file, "loss", problem.loss);
+  write_attribute(file, "precision", problem.precision);
+  write_attribute(file, "l1_w", problem.l1_w);
+  write_attribute(file, "l2_w", problem.l2_w);
+  write_attribute(file, "l1_h", problem.l1_h);
+  write_attribute(file, "l2_h", problem.l2_h);
+  write_attribute(file, "options", options);
+  if (!snapshot.history.empty()) {
+    write_attribute(file, "relative_error", snapshot.history.back().relative_error);
+    write_attribute(file, "objective", snapshot.history.back().objective);
+  }
+}
+
+}  // namespace
+
+void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem& current,
+                        const std::string& path) {
+  const auto refuse = [&](const std::string& option, const std::string& then,
+                          const std::string& now) {
+    throw UsageError("checkpoint '" + path + "' belongs to another problem: " + option + " was " +
+                     then + ", now " + now + " (resume with the same " + option +
+                     " or start without --resume)");
+  };
+  if (stored.input != current.input) refuse("--input", stored.input, current.input);
+  if (stored.dataset != current.dataset) refuse("--dataset", stored.dataset, current.dataset);
+  if (stored.rows != current.rows || stored.cols != current.cols) {
+    refuse("matrix shape", std::to_string(stored.rows) + " x " + std::to_string(stored.cols),
+           std::to_string(current.rows) + " x " + std::to_string(current.cols));
+  }
+  if (stored.rank != current.rank) {
+    refuse("--rank", std::to_string(stored.rank), std::to_string(current.rank));
+  }
+  if (stored.algorithm != current.algorithm) {
+    refuse("--algorithm", stored.algorithm, current.algorithm);
+  }
+  if (stored.loss != current.loss) refuse("--loss", stored.loss, current.loss);
+  if (stored.precision != current.precision) {
+    refuse("--precision", stored.precision, current.precision);
+  }
+  const std::pair<const char*, std::pair<double, double>> penalties[] = {
+      {"--l1-w", {stored.l1_w, current.l1_w}}, {"--l2-w", {stored.l2_w, current.l2_w}},
+      {"--l1-h", {stored.l1_h, current.l1_h}}, {"--l2-h", {stored.l2_h, current.l2_h}}};
+  for (const auto& [option, values] : penalties) {
+    if (values.first != values.second) {
+      refuse(option, number_text(values.first), number_text(values.second));
+    }
+  }
+}
+
+template <typename T>
+void write_checkpoint(const ProcessGrid& grid, const Distribution& dist, const std::string& path,
+                      const CheckpointProblem& problem, std::uint64_t seed,
+                      const std::string& options, const IterationSnapshot<T>& snapshot) {
+  AtomicOutput output(grid.all(), path);
+  {
+    Hdf5Handle file = create_parallel_file(grid.all(), output.temporary_path());
+    try {
+      write_contents(file.get(), grid, dist, problem, seed, options, snapshot);
+      check_hdf5(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush the checkpoint");
+      file.close("cannot close the checkpoint");
+      if (grid.rank() == 0) fsync_path(output.temporary_path(), false);
+    } catch (const std::exception& e) {
+      // Other ranks may be inside a collective HDF5 call that will never
+      // complete: stop them all rather than agree.
+      std::fprintf(stderr,
+                   "gridnmf: error: writing checkpoint '%s' failed on rank %d: %s; the previous "
+                   "checkpoint is unchanged; all ranks aborted\n",
+                   path.c_str(), grid.rank(), e.what());
+      std::fflush(stderr);
+      mpi::abort_all(3);
+    }
+  }
+  if (const double delay = test_delay_seconds(); delay > 0) {
+    usleep(static_cast<useconds_t>(delay * 1e6));
+  }
+  output.commit();
+  comm::agree_on_failure(grid.all(), [&] {
+    if (grid.rank() != 0) return;
+    std::filesystem::path directory = std::filesystem::path(path).parent_path();
+    fsync_path(directory.empty() ? "." : directory.string(), true);
+  });
+}
+
+CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::string& path) {
+  CheckpointHeader header;
+  comm::agree_on_failure(comm, [&] {
+    try {
+      if (H5Aexists(file, "format") <= 0 || read_string_attribute(file, "format") != kFormat) {
+        throw Error("it has no 'format = " + std::string(kFormat) + "' attribute");
+      }
+      const std::int64_t version = read_int_attribute(file, "format_version");
+      if (version != kFormatVersion) {
+        throw Error("its format version " + std::to_string(version) + " is not " +
+                    std::to_string(kFormatVersion));
+      }
+      CheckpointProblem& problem = header.problem;
+      problem.input = read_string_attribute(file, "input");
+      problem.dataset = read_string_attribute(file, "dataset");
+      problem.rows = read_int_attribute(file, "rows");
+      problem.cols = read_int_attribute(file, "cols");
+      problem.rank = read_int_attribute(file, "rank");
+      problem.algorithm = read_string_attribute(file, "algorithm");
+      problem.loss = read_string_attribute(file, "loss");
+      problem.precision = read_string_attribute(file, "precision");
+      problem.l1_w = read_double_attribute(file, "l1_w");
+      problem.l2_w = read_double_attribute(file, "l2_w");
+      problem.l1_h = read_double_attribute(file, "l1_h");
+      problem.l2_h = read_double_attribute(file, "l2_h");
+      ResumeState& state = header.state;
+      state.iterations = static_cast<int>(read_int_attribute(file, "iterations"));
+      state.optimizer.previous_objective = read_double_attribute(file, "previous_objective");
+      state.optimizer.initial_pg_norm = read_double_attribute(file, "initial_pg_norm");
+      state.optimizer.lagged_pg_squared_w = read_double_attribute(file, "lagged_pg_squared_w");
+      state.history = read_history(file);
+      if (state.iterations < 0 || static_cast<size_t>(state.iterations) != state.history.size()) {
+        throw Error("its iteration count " + std::to_string(state.iterations) +
+                    " does not match its history");
+      }
+      header.seed = static_cast<std::uint64_t>(read_int_attribute(file, "seed"));
+      header.grid = read_string_attribute(file, "grid");
+      header.options = read_string_attribute(file, "options");
+    } catch (const Error& e) {
+      throw Error("'" + path + "' is not a usable gridnmf checkpoint: " + e.what());
+    }
+  });
+  return header;
+}
+
+template void write_checkpoint<double>(const ProcessGrid&, const Distribution&,
+                                       const std::string&, const CheckpointProblem&,
+                                       std::uint64_t, const std::string&,
+                                       const IterationSnapshot<double>&);
+template void write_checkpoint<float>(const ProcessGrid&, const Distribution&, const std::string&,
+                                      const CheckpointProblem&, std::uint64_t,
+                                      const std::string&, const IterationSnapshot<float>&);
+
+}  // namespace gridnmf::io
