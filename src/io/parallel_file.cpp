@@ -1,8 +1,11 @@
 #include "gridnmf/io/parallel_file.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "gridnmf/comm/agreement.hpp"
@@ -107,6 +110,16 @@ void check_output_writable(MPI_Comm comm, const std::string& path, const std::st
     if (access(directory.c_str(), W_OK) != 0) {
       throw UsageError(option + " directory '" + directory.string() + "' is not writable");
     }
+    // access() says yes to root on read-only file systems and on /proc: create
+    // and remove a probe file, so such a directory fails now, not after the run.
+    const std::string probe = path + "." + std::to_string(getpid()) + ".probe";
+    const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+      throw UsageError(option + " directory '" + directory.string() +
+                       "' is not writable (" + std::strerror(errno) + ")");
+    }
+    close(fd);
+    std::remove(probe.c_str());
   });
 }
 

@@ -18,7 +18,7 @@ import numpy as np
 import harness
 from checkpoint_helpers import Job, assert_same_result, factors, read_bytes, run
 
-SIGNAL_ITERATIONS = 600  # far more than the job runs before it is signalled
+SIGNAL_ITERATIONS = 300  # far more than the job runs before it is signalled
 
 
 class Checkpoint(unittest.TestCase):
@@ -52,8 +52,9 @@ class Checkpoint(unittest.TestCase):
         return self.references[key]
 
     def test_resume_equals_uninterrupted_bitwise(self):
-        for ranks, extra in ((1, ()), (2, ()), (4, ()), (2, ("--algorithm", "hals")),
-                             (2, ("--loss", "kl")), (4, ("--algorithm", "bpp", "--pg-tol", "1e-9"))):
+        # Every algorithm and loss at 1-4 ranks: tests/mpi/test_checkpoint_resume.cpp.
+        for ranks, extra in ((1, ("--algorithm", "bpp", "--pg-tol", "1e-9")),
+                             (2, ("--loss", "kl")), (4, ("--algorithm", "hals"))):
             with self.subTest(ranks=ranks, extra=extra):
                 checkpoint, part, resumed = (self.path(f"{n}_{ranks}_{len(extra)}.h5")
                                              for n in ("ck", "part", "resumed"))
@@ -75,7 +76,7 @@ class Checkpoint(unittest.TestCase):
         checkpoint = self.path("ck_grid.h5")
         run(2, *self.problem("--max-iter", 15, "--grid", "2x1"), "--output", self.path("g.h5"),
             "--checkpoint", checkpoint, "--quiet")
-        for ranks, grid in ((4, "2x2"), (3, "1x3"), (1, "1x1")):
+        for ranks, grid in ((4, "2x2"), (1, "1x1")):
             with self.subTest(grid=grid):
                 out = self.path(f"grid_{grid}.h5")
                 run(ranks, *self.problem("--max-iter", 40, "--grid", grid), "--output", out,
