@@ -129,6 +129,8 @@ class BadInput(unittest.TestCase):
             (good + ["--checkpoint", out], 2, "is the --output file"),
             (good + ["--checkpoint", ck, "--checkpoint-every", -1], 2,
              "--checkpoint-every must be >= 0"),
+            (good + ["--restarts", 3, "--checkpoint", ck], 2,
+             "--restarts 3 cannot be combined with --checkpoint"),
             # output and checkpoint locations that cannot be written
             (good + ["--output", os.path.join(self.regular_file, "x.h5")], 2,
              f"--output directory '{self.regular_file}' does not exist"),
