@@ -244,10 +244,10 @@ def generate(gridnmf, work, rows, cols, rank, output):
 
 
 def missing_features(gridnmf):
-    """Agreed gridnmf features the job scripts use that this build lacks yet
-    (they land from other branches); the jobs that need them are skipped, loudly."""
+    """Agreed gridnmf features the job scripts use that main lacks yet (--checkpoint,
+    unmix: they land from other branches); the jobs that need them are skipped, loudly."""
     factorize_help = run([gridnmf, "factorize", "--help"]).stdout
-    missing = {name for name in ("--report", "--checkpoint") if name not in factorize_help}
+    missing = {name for name in ("--checkpoint",) if name not in factorize_help}
     if run([gridnmf, "unmix", "--help"]).returncode != 0:
         missing.add("unmix")
     return missing
@@ -266,12 +266,10 @@ def generate_scene(gridnmf, work, output):
 def run_jobs(checks, gridnmf, work, timeout):
     start = time.time()
     missing = missing_features(gridnmf)
-    needs = {"preemptible": {"--checkpoint"}, "unmix": {"unmix", "--report"},
-             "strong_scaling": {"--report"}, "weak_scaling": {"--report"}}
+    needs = {"preemptible": {"--checkpoint"}, "unmix": {"unmix"}}
     skipped = {name for name, need in needs.items() if need & missing}
     for name in sorted(skipped):
         print(f"SKIPPED {name}.sbatch: gridnmf lacks {', '.join(sorted(needs[name] & missing))}")
-    with_report = "--report" not in missing
     generate(gridnmf, work, 240, 180, 6, "problem.h5")
     generate(gridnmf, work, 600, 500, 16, "long_problem.h5")
     if "unmix" not in skipped:
@@ -298,8 +296,8 @@ def run_jobs(checks, gridnmf, work, timeout):
     jobs["factorize"] = sbatch(
         f"{JOBS}/factorize.sbatch", work,
         job_environment(gridnmf, CONFIG=f"{CONFIGS}/factorize.ini", INPUT="problem.h5",
-                        OUTPUT="factorize.h5", EXTRA="--rank 6 --max-iter 25 --print-every 5",
-                        **({"REPORT": "factorize.json"} if with_report else {})),
+                        OUTPUT="factorize.h5", REPORT="factorize.json",
+                        EXTRA="--rank 6 --max-iter 25 --print-every 5"),
         "--ntasks=2", "--time=5", "--output=factorize-%j.out")
     if "unmix" not in skipped:
         jobs["unmix"] = sbatch(
@@ -308,18 +306,16 @@ def run_jobs(checks, gridnmf, work, timeout):
                             ENDMEMBERS="3", OUTPUT="unmix.h5", REPORT="unmix.json",
                             EXTRA="--max-iter 20"),
             "--ntasks=2", "--time=5", "--output=unmix-%j.out")
-    if "strong_scaling" not in skipped:
-        jobs["strong_scaling"] = sbatch(
-            f"{JOBS}/strong_scaling.sbatch", work,
-            job_environment(gridnmf, STUDY="strong", ROWS="200", COLS="150", K="5",
-                            POINTS="1 2:2x1 4", CONFIG=f"{CONFIGS}/scaling.ini"),
-            "--time=5", "--output=strong-%A_%a.out")
-    if "weak_scaling" not in skipped:
-        jobs["weak_scaling"] = sbatch(
-            f"{JOBS}/weak_scaling.sbatch", work,
-            job_environment(gridnmf, STUDY="weak", ROWS="120", COLS_PER_RANK="40", K="4",
-                            POINTS="1 2 4:2x2", CONFIG=f"{CONFIGS}/scaling.ini"),
-            "--time=5", "--output=weak-%A_%a.out")
+    jobs["strong_scaling"] = sbatch(
+        f"{JOBS}/strong_scaling.sbatch", work,
+        job_environment(gridnmf, STUDY="strong", ROWS="200", COLS="150", K="5",
+                        POINTS="1 2:2x1 4", CONFIG=f"{CONFIGS}/scaling.ini"),
+        "--time=5", "--output=strong-%A_%a.out")
+    jobs["weak_scaling"] = sbatch(
+        f"{JOBS}/weak_scaling.sbatch", work,
+        job_environment(gridnmf, STUDY="weak", ROWS="120", COLS_PER_RANK="40", K="4",
+                        POINTS="1 2 4:2x2", CONFIG=f"{CONFIGS}/scaling.ini"),
+        "--time=5", "--output=weak-%A_%a.out")
 
     deadline = start + timeout
     if "preemptible" in jobs:
@@ -337,29 +333,25 @@ def run_jobs(checks, gridnmf, work, timeout):
                  f"still queued or running: {pending}")
     print(f"jobs done after {time.time() - start:.0f} s")
 
-    check_factorize(checks, work, jobs["factorize"], with_report)
+    check_factorize(checks, work, jobs["factorize"])
     if "unmix" in jobs:
         check_unmix(checks, work, jobs["unmix"])
-    if "strong_scaling" in jobs:
-        check_study(checks, work, jobs["strong_scaling"], "strong", "strong",
-                    {(1, None): (200, 150), (2, "2x1"): (200, 150), (4, None): (200, 150)})
-    if "weak_scaling" in jobs:
-        check_study(checks, work, jobs["weak_scaling"], "weak", "weak",
-                    {(1, None): (120, 40), (2, None): (120, 80), (4, "2x2"): (120, 160)})
+    check_study(checks, work, jobs["strong_scaling"], "strong", "strong",
+                {(1, None): (200, 150), (2, "2x1"): (200, 150), (4, None): (200, 150)})
+    check_study(checks, work, jobs["weak_scaling"], "weak", "weak",
+                {(1, None): (120, 40), (2, None): (120, 80), (4, "2x2"): (120, 160)})
     if "preemptible" in jobs:
         check_preemption(checks, work, jobs["preemptible"], preempt_log, jobs["reference"],
                          long_iterations)
 
 
-def check_factorize(checks, work, job, with_report):
+def check_factorize(checks, work, job):
     if not job_completed(checks, job, "factorize.sbatch", [f"{work}/factorize-{job}.out"]):
         return
     w, h, attrs = factors(f"{work}/factorize.h5")
     checks.check(w.shape == (240, 6) and h.shape == (6, 180) and attrs["iterations"] == 25,
                  "factorize.sbatch: result has W 240x6, H 6x180 after 25 iterations "
                  "(config plus INPUT/OUTPUT/EXTRA overrides)")
-    if not with_report:
-        return
     report = load_json(f"{work}/factorize.json")
     checks.check(report["ranks"] == 2 and report["iterations"] == 25
                  and report["rows"] == 240 and report["cols"] == 180,
