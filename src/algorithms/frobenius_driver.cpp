@@ -12,6 +12,7 @@
 #include "gridnmf/local/blas.hpp"
 #include "gridnmf/local/cross_products.hpp"
 #include "gridnmf/local/projected_gradient.hpp"
+#include "gridnmf/local/simplex_volume.hpp"
 #include "gridnmf/perf/loop_meter.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
 
@@ -58,6 +59,72 @@ double local_sum(const LocalMatrix<T>& x) {
   return sum;
 }
 
+// The unmixing terms of SolverSettings (sum-to-one, minimum volume) as the
+// corrections they make to the replicated Gram matrices and cross products.
+template <typename T>
+class UnmixingCorrections {
+ public:
+  UnmixingCorrections(const UnmixingTerms& terms, std::int64_t k, std::int64_t n)
+      : terms_(terms), k_(k), n_(n), delta2_(terms.sum_to_one_weight * terms.sum_to_one_weight),
+        gram_w_(k, k), gram_h_(k, k), volume_(static_cast<size_t>(k * k)) {}
+
+  // The Gram matrix the H update sees: W^T W + delta^2 1 1^T.
+  const LocalMatrix<T>& h_half_gram(const LocalMatrix<T>& gram_w) {
+    if (delta2_ == 0.0) return gram_w;
+    for (std::int64_t i = 0; i < k_ * k_; ++i) {
+      gram_w_.values[i] = gram_w.values[i] + static_cast<T>(delta2_);
+    }
+    return gram_w_;
+  }
+  // (W^T V)^T + delta^2 for the owned H columns, in place.
+  void correct_h_cross(LocalMatrix<T>& vtw_own) const {
+    if (delta2_ == 0.0) return;
+    for (T& value : vtw_own.values) value += static_cast<T>(delta2_);
+  }
+  // The Gram matrix the W update sees: H H^T + lambda P (P W^T W P + eps I)^-1 P,
+  // from W^T W of the current W in double (`w_gram`).
+  const LocalMatrix<T>& w_half_gram(const LocalMatrix<T>& gram_h, const double* h_gram,
+                                    const double* w_gram, int iteration) {
+    if (terms_.volume_weight == 0.0) return gram_h;
+    volume_log_det(w_gram, volume_.data(), iteration);
+    for (std::int64_t i = 0; i < k_ * k_; ++i) {
+      gram_h_.values[i] = static_cast<T>(h_gram[i] + terms_.volume_weight * volume_[i]);
+    }
+    return gram_h_;
+  }
+  // The objective's unmixing part, 0.5 delta^2 ||1^T H - 1^T||^2 +
+  // 0.5 lambda log det(...), from sum(H), H H^T and W^T W (all replicated).
+  double objective(double sum_h, const double* h_gram, const double* w_gram,
+                   int iteration) const {
+    double value = 0.0;
+    if (delta2_ > 0.0) {
+      double ones_hht_ones = 0.0;
+      for (std::int64_t i = 0; i < k_ * k_; ++i) ones_hht_ones += h_gram[i];
+      value += 0.5 * delta2_ * std::max(static_cast<double>(n_) - 2.0 * sum_h + ones_hht_ones, 0.0);
+    }
+    if (terms_.volume_weight > 0.0) {
+      value += 0.5 * terms_.volume_weight * volume_log_det(w_gram, nullptr, iteration);
+    }
+    return value;
+  }
+
+ private:
+  double volume_log_det(const double* w_gram, double* correction, int iteration) const {
+    try {
+      return local::simplex_volume_majorizer(w_gram, k_, terms_.volume_epsilon, correction);
+    } catch (const std::runtime_error&) {
+      throw Error("iteration " + std::to_string(iteration) +
+                  " produced a non-finite value in W or H; no result was written");
+    }
+  }
+
+  const UnmixingTerms terms_;
+  const std::int64_t k_, n_;
+  const double delta2_;
+  LocalMatrix<T> gram_w_, gram_h_;
+  std::vector<double> volume_;
+};
+
 }  // namespace
 
 template <typename T>
@@ -90,6 +157,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
   local::CrossProducts<T> products(local::preferred_product_layout(), m_i, n_j, k);
   auto rule = make_update_rule<T>(settings.algorithm);
   ConvergenceMonitor monitor(stopping);
+  UnmixingCorrections<T> unmixing(settings.unmixing, k, dist.cols());
   Factorization<T> result;
   const double v_norm = std::sqrt(v_stats.sum_of_squares);
   perf::PhaseClock clock;  // runs only inside the loop
@@ -124,7 +192,9 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     comm::allreduce_sum(grid.all(), bundle_h.values.data(), k * k);
     bundle_h.copy_gram_to(gram_h);
     gather_and_multiply_h();
-    double pg = local::projected_gradient_squared(w_own.data(), vht_own.data(), gram_h.data(),
+    const LocalMatrix<T>& gram = unmixing.w_half_gram(gram_h, bundle_h.values.data(),
+                                                      bundle_w.values.data(), 0);
+    double pg = local::projected_gradient_squared(w_own.data(), vht_own.data(), gram.data(),
                                                   w_own.rows, k, pen_w.l1, pen_w.l2,
                                                   pg_scratch.data());
     comm::allreduce_sum(grid.all(), &pg, 1);
@@ -142,15 +212,18 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     products.transposed_v_times(v_block.data(), rows_by_k.data(), cols_by_k.data());
     clock.enter(perf::Phase::kReduceScatter);
     comm::reduce_scatter_rows(grid.col_comm(), cols_by_k.data(), h_pieces, k, vtw_own.data());
+    clock.enter(perf::Phase::kLocalUpdate);
+    unmixing.correct_h_cross(vtw_own);
+    const LocalMatrix<T>& gram_w_h_half = unmixing.h_half_gram(gram_w);
     clock.enter(perf::Phase::kObjective);
     // The H part of the previous iterate's projected gradient (W, H, W^T V of it are at hand).
     const double pg_squared_h =
         track_pg ? local::projected_gradient_squared(ht_own.data(), vtw_own.data(),
-                                                     gram_w.data(), ht_own.rows, k, pen_h.l1,
-                                                     pen_h.l2, pg_scratch.data())
+                                                     gram_w_h_half.data(), ht_own.rows, k,
+                                                     pen_h.l1, pen_h.l2, pg_scratch.data())
                  : 0.0;
     clock.enter(perf::Phase::kLocalUpdate);
-    rule->update(ht_own, vtw_own, gram_w, pen_h);
+    rule->update(ht_own, vtw_own, gram_w_h_half, pen_h);
 
     // W half: the mirror image with H H^T and V H^T.
     clock.enter(perf::Phase::kGram);
@@ -161,7 +234,9 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     bundle_h.copy_gram_to(gram_h);
     gather_and_multiply_h();
     clock.enter(perf::Phase::kLocalUpdate);
-    rule->update(w_own, vht_own, gram_h, pen_w);
+    const LocalMatrix<T>& gram_h_w_half = unmixing.w_half_gram(
+        gram_h, bundle_h.values.data(), bundle_w.values.data(), iteration);
+    rule->update(w_own, vht_own, gram_h_w_half, pen_w);
 
     // New W^T W (needed by the next H half anyway) with the scalars of this iterate.
     clock.enter(perf::Phase::kGram);
@@ -171,7 +246,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     bundle_w.scalar(kSumW) = local_sum(w_own);
     if (track_pg) {
       bundle_w.scalar(kPgSquaredW) = local::projected_gradient_squared(
-          w_own.data(), vht_own.data(), gram_h.data(), w_own.rows, k, pen_w.l1, pen_w.l2,
+          w_own.data(), vht_own.data(), gram_h_w_half.data(), w_own.rows, k, pen_w.l1, pen_w.l2,
           pg_scratch.data());
     }
     // Summed, then averaged: one clock all ranks agree on, for the time limit
@@ -194,7 +269,9 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     const double residual = std::max(raw_residual, 0.0);
     const double objective = 0.5 * residual + pen_w.l1 * bundle_w.scalar(kSumW) +
                              0.5 * pen_w.l2 * bundle_w.trace() +
-                             pen_h.l1 * bundle_h.scalar(kSumH) + 0.5 * pen_h.l2 * bundle_h.trace();
+                             pen_h.l1 * bundle_h.scalar(kSumH) + 0.5 * pen_h.l2 * bundle_h.trace() +
+                             unmixing.objective(bundle_h.scalar(kSumH), bundle_h.values.data(),
+                                                bundle_w.values.data(), iteration);
     const double error = v_norm > 0 ? std::sqrt(residual) / v_norm : std::sqrt(residual);
     const double previous_pg =
         std::sqrt(bundle_h.scalar(kPgSquaredH) + previous_pg_squared_w);

@@ -13,7 +13,7 @@ namespace gridnmf {
 struct IterationRecord {
   int iteration = 0;
   double relative_error = 0.0;  // ||V - WH||_F / ||V||_F
-  double objective = 0.0;       // the loss being minimised plus the penalties
+  double objective = 0.0;       // the loss plus penalties and unmixing terms
   double seconds = 0.0;         // since the first iteration started
 };
 

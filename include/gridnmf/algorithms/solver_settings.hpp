@@ -29,6 +29,24 @@ struct StoppingRule {
   double pg_tolerance = 0.0;
 };
 
+// Hyperspectral unmixing terms (Frobenius loss only; 0 = off). Absolute
+// values on the data's scale: `gridnmf unmix` derives them from V.
+//  - sum_to_one_weight delta: appends the row delta * 1^T to V and to W
+//    (DESIGN.md section 1), adding 0.5 delta^2 ||1^T H - 1^T||^2 to the
+//    objective. The H half sees W^T W + delta^2 1 1^T and W^T V + delta^2;
+//    the appended row of W is fixed, so the W half is unchanged.
+//  - volume_weight lambda, volume_epsilon epsilon: adds
+//    0.5 lambda log det(P W^T W P + epsilon I), P = I - 1 1^T / k (minimum
+//    simplex volume, local/simplex_volume.hpp); the W half sees
+//    H H^T + lambda P (P W^T W P + epsilon I)^-1 P. Needs hals or bpp.
+// Both use replicated k x k data only: no extra communication.
+struct UnmixingTerms {
+  double sum_to_one_weight = 0.0;
+  double volume_weight = 0.0;
+  double volume_epsilon = 0.0;
+  bool active() const { return sum_to_one_weight > 0.0 || volume_weight > 0.0; }
+};
+
 // Everything the alternating driver needs besides the data.
 struct SolverSettings {
   Algorithm algorithm = Algorithm::kMu;
@@ -36,6 +54,7 @@ struct SolverSettings {
   Penalty penalty_w;
   Penalty penalty_h;
   StoppingRule stopping;
+  UnmixingTerms unmixing;
 
   // Throws UsageError naming the options that do not go together (an
   // algorithm without that loss, negative penalties, pg-tol with a
