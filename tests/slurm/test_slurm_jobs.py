@@ -244,10 +244,9 @@ def generate(gridnmf, work, rows, cols, rank, output):
 
 
 def missing_features(gridnmf):
-    """Agreed gridnmf features the job scripts use that main lacks yet (--checkpoint,
-    unmix: they land from other branches); the jobs that need them are skipped, loudly."""
-    factorize_help = run([gridnmf, "factorize", "--help"]).stdout
-    missing = {name for name in ("--checkpoint",) if name not in factorize_help}
+    """Agreed gridnmf features the job scripts use that main lacks yet (unmix lands
+    from another branch); the jobs that need them are skipped, loudly."""
+    missing = set()
     if run([gridnmf, "unmix", "--help"]).returncode != 0:
         missing.add("unmix")
     return missing
@@ -266,7 +265,7 @@ def generate_scene(gridnmf, work, output):
 def run_jobs(checks, gridnmf, work, timeout):
     start = time.time()
     missing = missing_features(gridnmf)
-    needs = {"preemptible": {"--checkpoint"}, "unmix": {"unmix"}}
+    needs = {"unmix": {"unmix"}}
     skipped = {name for name, need in needs.items() if need & missing}
     for name in sorted(skipped):
         print(f"SKIPPED {name}.sbatch: gridnmf lacks {', '.join(sorted(needs[name] & missing))}")
@@ -280,19 +279,18 @@ def run_jobs(checks, gridnmf, work, timeout):
     long_iterations = 1500
     long_extra = (f"--rank 16 --max-iter {long_iterations} --tol 0 --print-every 100 "
                   "--grid 1x2")
-    if "preemptible" not in skipped:
-        jobs["preemptible"] = sbatch(
-            f"{JOBS}/preemptible.sbatch", work,
-            job_environment(gridnmf, CONFIG=f"{CONFIGS}/preemptible.ini",
-                            INPUT="long_problem.h5", OUTPUT="long.h5", CHECKPOINT="long.ckpt.h5",
-                            CHECKPOINT_INTERVAL="0", EXTRA=long_extra),
-            "--ntasks=2", "--time=10", "--output=preempt-%j.out")
-        # The uninterrupted reference: same options, same grid.
-        jobs["reference"] = sbatch(
-            None, work, job_environment(gridnmf), "--ntasks=2", "--time=10",
-            "--output=reference-%j.out", "--wrap",
-            f"srun --mpi=pmix {gridnmf} factorize --config {CONFIGS}/preemptible.ini "
-            f"--input long_problem.h5 --output reference.h5 {long_extra}")
+    jobs["preemptible"] = sbatch(
+        f"{JOBS}/preemptible.sbatch", work,
+        job_environment(gridnmf, CONFIG=f"{CONFIGS}/preemptible.ini",
+                        INPUT="long_problem.h5", OUTPUT="long.h5", CHECKPOINT="long.ckpt.h5",
+                        CHECKPOINT_INTERVAL="0", EXTRA=long_extra),
+        "--ntasks=2", "--time=10", "--output=preempt-%j.out")
+    # The uninterrupted reference: same options, same grid.
+    jobs["reference"] = sbatch(
+        None, work, job_environment(gridnmf), "--ntasks=2", "--time=10",
+        "--output=reference-%j.out", "--wrap",
+        f"srun --mpi=pmix {gridnmf} factorize --config {CONFIGS}/preemptible.ini "
+        f"--input long_problem.h5 --output reference.h5 {long_extra}")
     jobs["factorize"] = sbatch(
         f"{JOBS}/factorize.sbatch", work,
         job_environment(gridnmf, CONFIG=f"{CONFIGS}/factorize.ini", INPUT="problem.h5",
@@ -318,16 +316,15 @@ def run_jobs(checks, gridnmf, work, timeout):
         "--time=5", "--output=weak-%A_%a.out")
 
     deadline = start + timeout
-    if "preemptible" in jobs:
-        # Preemption: signal the batch shell once gridnmf is iterating.
-        preempt = jobs["preemptible"]
-        preempt_log = os.path.join(work, f"preempt-{preempt}.out")
-        iterating = wait_for_line(preempt_log, r"^iter\s+\d+", preempt, deadline)
-        checks.check(iterating, "preemptible: gridnmf started iterating", read_text(preempt_log))
-        if iterating:
-            signalled = run(["scancel", "-b", "-s", "USR1", preempt])
-            checks.check(signalled.returncode == 0, "preemptible: scancel -b -s USR1 accepted",
-                         signalled.stderr)
+    # Preemption: signal the batch shell once gridnmf is iterating.
+    preempt = jobs["preemptible"]
+    preempt_log = os.path.join(work, f"preempt-{preempt}.out")
+    iterating = wait_for_line(preempt_log, r"^iter\s+\d+", preempt, deadline)
+    checks.check(iterating, "preemptible: gridnmf started iterating", read_text(preempt_log))
+    if iterating:
+        signalled = run(["scancel", "-b", "-s", "USR1", preempt])
+        checks.check(signalled.returncode == 0, "preemptible: scancel -b -s USR1 accepted",
+                     signalled.stderr)
     pending = wait_for_jobs(list(jobs.values()), deadline)
     checks.check(not pending, f"every job finished within {timeout:.0f} s",
                  f"still queued or running: {pending}")
@@ -340,9 +337,7 @@ def run_jobs(checks, gridnmf, work, timeout):
                 {(1, None): (200, 150), (2, "2x1"): (200, 150), (4, None): (200, 150)})
     check_study(checks, work, jobs["weak_scaling"], "weak", "weak",
                 {(1, None): (120, 40), (2, None): (120, 80), (4, "2x2"): (120, 160)})
-    if "preemptible" in jobs:
-        check_preemption(checks, work, jobs["preemptible"], preempt_log, jobs["reference"],
-                         long_iterations)
+    check_preemption(checks, work, preempt, preempt_log, jobs["reference"], long_iterations)
 
 
 def check_factorize(checks, work, job):
