@@ -37,6 +37,10 @@ class InputError(Exception):
 def read_names(file, k):
     if "endmember_names" not in file:
         return None
+    # gridnmf unmix stores the input's reference names with order = "input":
+    # metadata, not labels of W's columns.
+    if file["endmember_names"].attrs.get("order") in ("input", b"input"):
+        return None
     names = [n.decode() if isinstance(n, bytes) else str(n) for n in file["endmember_names"][...]]
     return names if len(names) == k else None
 

@@ -10,6 +10,7 @@
 #include "gridnmf/cli/report_option.hpp"
 #include "checkpoint_option_parsing.hpp"
 #include "gridnmf/error.hpp"
+#include "gridnmf/unmix/unmixing_weights.hpp"
 
 namespace po = boost::program_options;
 
@@ -64,51 +65,97 @@ std::int64_t non_negative_seed(std::int64_t seed) {
   return seed;
 }
 
-}  // namespace
+// The factorize options held as text until parsing is done.
+struct FactorizeText {
+  std::string algorithm, loss, grid, precision;
+  std::int64_t seed = 0;
+};
 
-std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& args, bool print) {
-  FactorizeOptions options;
-  std::string algorithm = to_string(options.solver.algorithm);
-  std::string loss = to_string(options.solver.loss);
+// Declares the options factorize and unmix share into `problem`, with the
+// values in `options` as defaults; k is the option `rank_option`. Both
+// `options` and `text` must outlive the parse: the options write into them.
+void describe_factorize_options(po::options_description& problem, FactorizeOptions& options,
+                                FactorizeText& text, const char* rank_option,
+                                const char* rank_help, const char* init_help) {
+  text = {to_string(options.solver.algorithm), to_string(options.solver.loss), "",
+          to_string(options.precision), static_cast<std::int64_t>(options.seed)};
   StoppingRule& stopping = options.solver.stopping;
-  std::string grid;
-  std::string precision = to_string(options.precision);
-  std::int64_t seed = static_cast<std::int64_t>(options.seed);
-
-  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
   problem.add_options()
       ("input", po::value(&options.input), "HDF5 file holding V (rows = features, columns = samples), or an ENVI header .hdr (rows = bands, columns = pixels)")
       ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V in --input")
-      ("rank", po::value(&options.rank), "factorization rank k (1 <= k <= min(m, n))")
-      ("algorithm", po::value(&algorithm)->default_value(algorithm), "update rule: mu, hals or bpp")
-      ("loss", po::value(&loss)->default_value(loss), "frobenius, kl, itakura-saito or beta:B (B in [0, 2]; mu only)")
+      (rank_option, po::value(&options.rank), rank_help)
+      ("algorithm", po::value(&text.algorithm)->default_value(text.algorithm), "update rule: mu, hals or bpp")
+      ("loss", po::value(&text.loss)->default_value(text.loss), "frobenius, kl, itakura-saito or beta:B (B in [0, 2]; mu only)")
       ("l1-w", po::value(&options.solver.penalty_w.l1)->default_value(0.0), "adds l1-w * sum(W) to the objective")
       ("l2-w", po::value(&options.solver.penalty_w.l2)->default_value(0.0), "adds 0.5 * l2-w * ||W||_F^2")
       ("l1-h", po::value(&options.solver.penalty_h.l1)->default_value(0.0), "adds l1-h * sum(H) (sparser H)")
       ("l2-h", po::value(&options.solver.penalty_h.l2)->default_value(0.0), "adds 0.5 * l2-h * ||H||_F^2")
-      ("grid", po::value(&grid), "process grid PRxPC (default: the one moving fewest words)")
+      ("grid", po::value(&text.grid), "process grid PRxPC (default: the one moving fewest words)")
       ("max-iter", po::value(&stopping.max_iterations)->default_value(stopping.max_iterations), "maximum number of iterations")
       ("tol", po::value(&stopping.tolerance)->default_value(stopping.tolerance), "stop when the objective improves by less than this fraction; 0 disables")
       ("time-limit", po::value(&stopping.time_limit_seconds)->default_value(0.0), "stop after the iteration that passes this many seconds (result written, not converged); 0 disables")
       ("pg-tol", po::value(&stopping.pg_tolerance)->default_value(0.0), "stop when the projected gradient norm falls below this fraction of its initial value (frobenius); 0 disables")
-      ("seed", po::value(&seed)->default_value(seed), "seed of the random initialisation")
-      ("init", po::value(&options.init)->default_value(options.init), "random, nndsvd, nndsvda, nndsvdar, spa, or file:PATH (HDF5 with /W and /H)")
+      ("seed", po::value(&text.seed)->default_value(text.seed), "seed of the random initialisation")
+      ("init", po::value(&options.init)->default_value(options.init), init_help)
       ("restarts", po::value(&options.restarts)->default_value(options.restarts), "run R starts with seeds seed .. seed+R-1 and keep the lowest final objective (random or nndsvdar init)")
-      ("precision", po::value(&precision)->default_value(precision), "float64 or float32")
+      ("precision", po::value(&text.precision)->default_value(text.precision), "float64 or float32")
       ("output", po::value(&options.output), "HDF5 file to write W, H and the run record to")
       ("print-every", po::value(&options.print_every)->default_value(options.print_every), "progress line every N iterations (0: none)")
       ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
   add_report_options(problem, options.report);
   add_checkpoint_options(problem, options.checkpoint);
+}
+
+// Converts the text options once parsing is done.
+void finish_factorize_options(FactorizeOptions& options, const FactorizeText& text) {
+  options.solver.algorithm = algorithm_from_string(text.algorithm);
+  options.solver.loss = loss_from_string(text.loss);
+  options.precision = precision_from_string(text.precision);
+  options.seed = static_cast<std::uint64_t>(non_negative_seed(text.seed));
+  if (!text.grid.empty()) options.grid = parse_grid_shape(text.grid);
+}
+
+}  // namespace
+
+std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& args, bool print) {
+  FactorizeOptions options;
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  FactorizeText text;
+  describe_factorize_options(problem, options, text, "rank",
+                             "factorization rank k (1 <= k <= min(m, n))",
+                             "random, nndsvd, nndsvda, nndsvdar, spa, or file:PATH (HDF5 with /W and /H)");
   if (!parse_or_help(args, problem, "factorize --input FILE --rank K --output FILE [options]",
                      print)) {
     return std::nullopt;
   }
-  options.solver.algorithm = algorithm_from_string(algorithm);
-  options.solver.loss = loss_from_string(loss);
-  options.precision = precision_from_string(precision);
-  options.seed = static_cast<std::uint64_t>(non_negative_seed(seed));
-  if (!grid.empty()) options.grid = parse_grid_shape(grid);
+  finish_factorize_options(options, text);
+  options.validate();
+  return options;
+}
+
+std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bool print) {
+  UnmixOptions options;
+  unmix::RelativeWeights& weights = options.weights;
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  FactorizeText text;
+  describe_factorize_options(
+      problem, options.factorize, text, "endmembers",
+      "number of endmembers k (1 <= k <= min(bands, pixels))",
+      "vca (vertex component analysis), spa (successive projections), random, nndsvd, nndsvda, "
+      "nndsvdar, or file:PATH; vca and spa take k pixels as W and H by one NNLS solve");
+  po::options_description terms(
+      "Unmixing terms, scale-free (the absolute values are printed and stored in the output)");
+  terms.add_options()
+      ("sum-to-one", po::value(&weights.sum_to_one)->default_value(weights.sum_to_one), "abundance sum-to-one weight: the row delta * 1^T is appended to V and W, delta = this x the RMS pixel norm sqrt(||V||^2 / n); 0 disables")
+      ("volume", po::value(&weights.volume)->default_value(weights.volume), "minimum simplex volume: adds 0.5 lambda log det(P W^T W P + eps I), lambda = this x S + volume-floor x ||V||^2, S = energy of singular values k+1..2k minus that of 2k+1..3k; 0 with --volume-floor 0 disables")
+      ("volume-floor", po::value(&weights.volume_floor)->default_value(weights.volume_floor), "part of lambda proportional to ||V||^2 (keeps a pull on noise-free scenes)")
+      ("volume-epsilon", po::value(&weights.volume_epsilon)->default_value(weights.volume_epsilon), "eps = this x ||V||^2 / n in the log det");
+  problem.add(terms);
+  if (!parse_or_help(args, problem, "unmix --input FILE --endmembers K --output FILE [options]",
+                     print)) {
+    return std::nullopt;
+  }
+  finish_factorize_options(options.factorize, text);
   options.validate();
   return options;
 }

@@ -21,6 +21,8 @@ const char* kUsage =
     "Commands:\n"
     "  generate    write a synthetic V = W_true H_true (+ noise), or a hyperspectral scene, to HDF5\n"
     "  factorize   factorize the matrix in an HDF5 file and write W, H and the run record\n"
+    "  unmix       hyperspectral unmixing: factorize with endmember start, sum-to-one and\n"
+    "              minimum-volume terms; writes W (spectra), H (abundances), image shape\n"
     "  convert     write an ENVI image (.hdr + raw file) as HDF5 (/V bands x pixels, /wavelengths)\n"
     "  evaluate    score a result against ground truth: SAD (Hungarian matching), mSAD, RMSE\n"
     "\n"
@@ -53,6 +55,10 @@ int run_command_line(int argc, char** argv) {
   }
   if (command == "generate") {
     if (const auto options = parse_generate(args, print)) run_generate(*options);
+    return 0;
+  }
+  if (command == "unmix") {
+    if (const auto options = parse_unmix(args, print)) run_unmix(*options);
     return 0;
   }
   if (command == "factorize") {

@@ -146,6 +146,7 @@ void write_result(const ProcessGrid& grid, const Distribution& dist, const std::
       write_run_attributes(file.get(), grid, run, result);
       write_history(file.get(), result.history, grid.rank() == 0);
       write_restarts(file.get(), run, grid.rank() == 0);
+      if (run.write_extra) run.write_extra(file.get(), grid.rank() == 0);
     });
     comm::agree_on_failure(grid.all(), [&] { file.close("cannot close " + path); });
   }

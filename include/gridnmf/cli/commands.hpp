@@ -3,6 +3,7 @@
 #include "gridnmf/config/convert_options.hpp"
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/config/generate_options.hpp"
+#include "gridnmf/config/unmix_options.hpp"
 
 namespace gridnmf::cli {
 
@@ -26,6 +27,12 @@ void run_convert(const ConvertOptions& options);
 // result against ground truth; computed on rank 0, status agreed by all ranks.
 // Collective over MPI_COMM_WORLD.
 void run_evaluate(const EvaluateOptions& options);
+
+// `gridnmf unmix`: factorize with the unmixing defaults (VCA start,
+// sum-to-one and minimum-volume terms, BPP) and write the result with the
+// input's image shape, wavelengths and endmember names. Collective over
+// MPI_COMM_WORLD.
+void run_unmix(const UnmixOptions& options);
 
 // Dispatches argv to a subcommand; returns the process exit code.
 int run_command_line(int argc, char** argv);

@@ -7,6 +7,7 @@
 #include "gridnmf/config/convert_options.hpp"
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/config/generate_options.hpp"
+#include "gridnmf/config/unmix_options.hpp"
 
 namespace gridnmf::cli {
 
@@ -15,6 +16,10 @@ namespace gridnmf::cli {
 // when --help was given; `print` says whether this rank prints. Throws
 // UsageError with one line on a bad option, the same on every rank.
 std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& args, bool print);
+
+// The same for "unmix": factorize's options with unmixing defaults, --endmembers
+// for --rank, and the unmixing weights.
+std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bool print);
 
 // The same for "generate".
 std::optional<GenerateOptions> parse_generate(const std::vector<std::string>& args, bool print);

@@ -2,6 +2,9 @@
 
 #include <hdf5.h>
 
+#include <hdf5.h>
+
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +28,10 @@ struct RunDescription {
   // Every restart's seed and final objective, in the order run.
   std::vector<std::int64_t> restart_seeds;
   std::vector<double> restart_objectives;
+  // Called inside the output file after the standard layout (root group,
+  // `writer` true on the one rank that writes small datasets), for what a
+  // command adds, e.g. unmix's image shape and wavelengths. Collective.
+  std::function<void(hid_t file, bool writer)> write_extra;
 };
 
 // Writes /history/ (iteration, relative_error, objective, seconds) into an

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+
+#include "gridnmf/algorithms/alternating_driver.hpp"
+#include "gridnmf/algorithms/solver_settings.hpp"
+#include "gridnmf/grid/process_grid.hpp"
+#include "gridnmf/matrix/distribution.hpp"
+#include "gridnmf/matrix/local_matrix.hpp"
+
+namespace gridnmf::unmix {
+
+// The unmixing weights as the user gives them: scale-free multiples of
+// quantities measured on V, so one setting fits raw counts and reflectance,
+// small and large scenes alike (see README "gridnmf unmix").
+struct RelativeWeights {
+  // delta = sum_to_one * sqrt(||V||_F^2 / n), the RMS pixel norm: the appended
+  // row then weighs like sum_to_one^2 pixels' worth of data per pixel.
+  double sum_to_one = 10.0;
+  // lambda = volume * S + volume_floor * ||V||_F^2, where S is the energy of
+  // V that a rank-k model misses but that is not white noise: the energy of
+  // singular values k+1..2k minus that of 2k+1..3k (0 when negative). Real
+  // scenes (endmember variability) have S of 70-80% of the rank-k residual,
+  // white sensor noise about 0, so the volume term pulls hard only where
+  // the data leave the simplex for structured reasons; the floor keeps a
+  // little pull on noise-free scenes without pure pixels.
+  double volume = 8.0;
+  double volume_floor = 3e-5;
+  // epsilon = volume_epsilon * ||V||_F^2 / n in log det(P W^T W P + eps I).
+  double volume_epsilon = 0.01;
+};
+
+// What was measured on V to turn RelativeWeights into absolute ones.
+struct DataScale {
+  double norm_squared = 0.0;         // ||V||_F^2
+  std::int64_t pixels = 0;           // n
+  double structured_energy = 0.0;    // S above
+  std::int64_t singular_values = 0;  // how many the SVD gave (min(3k, m, n))
+};
+
+// Measures S from the leading min(3k, m, n) singular values of V (one
+// randomized truncated SVD, seeded, grid-independent up to rounding; skipped
+// when the volume weight is 0). Collective over grid.all().
+template <typename T>
+DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
+                             const LocalMatrix<T>& v_block, const MatrixStatistics& stats,
+                             std::int64_t k, const RelativeWeights& weights, std::uint64_t seed);
+
+// The absolute weights for SolverSettings::unmixing. Pure.
+UnmixingTerms absolute_terms(const RelativeWeights& weights, const DataScale& scale);
+
+}  // namespace gridnmf::unmix

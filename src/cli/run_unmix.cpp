@@ -1,0 +1,249 @@
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gridnmf/algorithms/alternating_driver.hpp"
+#include "gridnmf/cli/commands.hpp"
+#include "gridnmf/cli/progress.hpp"
+#include "gridnmf/cli/run_report.hpp"
+#include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/error.hpp"
+#include "gridnmf/init/endmember_selection.hpp"
+#include "gridnmf/init/initial_factors.hpp"
+#include "gridnmf/io/attributes.hpp"
+#include "gridnmf/io/input_check.hpp"
+#include "gridnmf/io/matrix_source.hpp"
+#include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/result_writer.hpp"
+#include "gridnmf/io/vector_dataset.hpp"
+#include "gridnmf/perf/phase_timer.hpp"
+#include "gridnmf/unmix/unmixing_weights.hpp"
+#include "checkpointing.hpp"
+#include "stop_signals.hpp"
+
+namespace gridnmf::cli {
+
+namespace {
+
+std::string number(const char* format, double value) {
+  char text[48];
+  std::snprintf(text, sizeof(text), format, value);
+  return text;
+}
+
+// The start: k pixels chosen by VCA or SPA as W, H by one NNLS solve with the
+// same sum-to-one row; any other --init goes through factorize's dispatch.
+template <typename T>
+std::pair<LocalMatrix<T>, LocalMatrix<T>> unmixing_start(
+    const ProcessGrid& grid, const Distribution& dist, const LocalMatrix<T>& v_block,
+    const UnmixOptions& options, const UnmixingTerms& terms, const io::SourceMetadata& metadata,
+    const ProgressPrinter& printer) {
+  const FactorizeOptions& f = options.factorize;
+  if (f.init != "vca" && f.init != "spa") {
+    return initial_factors<T>(grid, dist, v_block, parse_init(f.init), f.rank, f.seed);
+  }
+  const std::vector<std::int64_t> columns =
+      f.init == "vca" ? vca_select_columns(grid, dist, v_block, f.rank, f.seed)
+                      : spa_select_columns(grid, dist, v_block, f.rank);
+  std::string chosen;
+  for (const std::int64_t j : columns) {
+    chosen += chosen.empty() ? "" : ", ";
+    chosen += metadata.image_rows > 0 ? "(" + std::to_string(j % metadata.image_rows) + ", " +
+                                            std::to_string(j / metadata.image_rows) + ")"
+                                      : std::to_string(j);
+  }
+  printer.message(f.init + " chose pixels " +
+                  (metadata.image_rows > 0 ? "(row, col) " : "") + chosen);
+  LocalMatrix<T> w_own = w_from_columns(grid, dist, v_block, columns);
+  LocalMatrix<T> ht_own = nnls_ht(grid, dist, v_block, w_own, Penalty{}, terms.sum_to_one_weight);
+  return {std::move(w_own), std::move(ht_own)};
+}
+
+// Image shape, wavelengths, the input's endmember names and the absolute
+// unmixing weights, added to the factorize layout. Collective.
+void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& metadata,
+                             const UnmixingTerms& terms, const unmix::DataScale& scale,
+                             std::int64_t bands) {
+  if (metadata.image_rows > 0 && metadata.image_cols > 0) {
+    io::write_attribute(file, "image_rows", metadata.image_rows);
+    io::write_attribute(file, "image_cols", metadata.image_cols);
+  }
+  io::write_attribute(file, "sum_to_one_weight", terms.sum_to_one_weight);
+  io::write_attribute(file, "volume_weight", terms.volume_weight);
+  io::write_attribute(file, "volume_epsilon", terms.volume_epsilon);
+  io::write_attribute(file, "structured_energy", scale.structured_energy);
+  if (static_cast<std::int64_t>(metadata.wavelengths.size()) == bands) {
+    io::write_vector_dataset(file, "wavelengths", metadata.wavelengths, writer);
+  }
+  if (!metadata.endmember_names.empty()) {
+    // The input's reference names, in the input's order: metadata only.
+    // Column e of W is not matched to name e (gridnmf evaluate does that).
+    io::write_string_dataset(file, "endmember_names", metadata.endmember_names, writer);
+    io::Hdf5Handle names(H5Dopen2(file, "endmember_names", H5P_DEFAULT), H5Dclose,
+                         "cannot open /endmember_names");
+    io::write_attribute(names.get(), "order", std::string("input"));
+  }
+}
+
+template <typename T>
+void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
+              const UnmixOptions& options, const ProgressPrinter& printer, double start_time,
+              const CheckpointContext& checkpoint,
+              const std::optional<io::CheckpointHeader>& resume_from) {
+  const FactorizeOptions& f = options.factorize;
+  const IndexRange rows = dist.block_rows(grid.row());
+  const IndexRange cols = dist.block_cols(grid.col());
+  const std::string where = input.description();
+  const io::SourceMetadata metadata = input.metadata();
+  perf::PhaseClock clock(perf::Phase::kInputRead);
+  const LocalMatrix<T> v_block = input.read_block<T>(rows, cols);
+  input.close();
+  if (input.ignored_values() > 0) {
+    printer.message("read " + std::to_string(input.ignored_values()) +
+                    " values equal to the ENVI data ignore value as 0");
+  }
+  io::check_nonnegative_finite(grid.all(), v_block, rows, cols, where);
+  const MatrixStatistics stats = global_statistics(grid, v_block);
+  if (!(stats.sum_of_squares > 0.0)) {
+    throw Error(where + " is all zeros: there is nothing to unmix");
+  }
+
+  // The weights come from V alone (the SVD is seeded), so a resumed run
+  // recomputes the same ones.
+  clock.enter(perf::Phase::kInit);
+  double init_seconds = MPI_Wtime();
+  const unmix::DataScale scale =
+      unmix::measure_data_scale(grid, dist, v_block, stats, f.rank, options.weights, f.seed);
+  SolverSettings solver = f.solver;
+  solver.unmixing = unmix::absolute_terms(options.weights, scale);
+  solver.validate();
+  printer.message("unmixing terms: sum-to-one delta " +
+                  number("%.4g", solver.unmixing.sum_to_one_weight) + ", volume lambda " +
+                  number("%.4g", solver.unmixing.volume_weight) + " (structured residual " +
+                  number("%.3g", scale.structured_energy / stats.sum_of_squares) +
+                  " of ||V||^2), epsilon " + number("%.4g", solver.unmixing.volume_epsilon));
+  auto [w_own, ht_own] =
+      resume_from
+          ? read_resume_factors<T>(grid, dist, checkpoint.options.path, f.rank)
+          : unmixing_start<T>(grid, dist, v_block, options, solver.unmixing, metadata, printer);
+  init_seconds = MPI_Wtime() - init_seconds;
+  clock.stop();
+  comm::allreduce_max(grid.all(), &init_seconds, 1);
+  printer.message("initialisation: " + number("%.3f", init_seconds) + " s (" +
+                  (resume_from ? "checkpoint" : f.init) + ")");
+
+  const std::optional<ResumeState> resume =
+      resume_from ? std::optional<ResumeState>(resume_from->state) : std::nullopt;
+  const int iterations_before = resume ? resume->iterations : 0;
+  const DriverControl<T> control = make_driver_control<T>(grid, dist, checkpoint, printer, resume);
+  const Factorization<T> result = run_alternating_updates<T>(
+      grid, dist, v_block, stats, std::move(w_own), std::move(ht_own), solver,
+      [&](const IterationRecord& record) { printer.iteration(record); }, control);
+
+  io::RunDescription run;
+  run.algorithm = to_string(solver.algorithm);
+  run.loss = to_string(solver.loss);
+  run.precision = to_string(f.precision);
+  run.seed = static_cast<std::int64_t>(checkpoint.seed);
+  run.init_seconds = init_seconds;
+  run.restart_seeds = {run.seed};
+  run.restart_objectives = {result.objective};
+  run.input = f.input;
+  run.dataset = f.dataset;
+  run.options = options.to_text();
+  run.write_extra = [&](hid_t file, bool writer) {
+    write_unmixing_metadata(file, writer, metadata, solver.unmixing, scale, dist.rows());
+  };
+  run.elapsed_seconds = MPI_Wtime() - start_time;
+  comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
+  clock.enter(perf::Phase::kOutputWrite);
+  io::write_result(grid, dist, f.output, run, result);
+  clock.stop();
+  write_report_if_requested(f.report, "unmix", grid, dist, solver, result, start_time);
+
+  printer.summary(result.iterations - iterations_before, result.relative_error,
+                  result.objective, to_string(result.stop_reason), result.seconds,
+                  MPI_Wtime() - start_time, flops_per_iteration(dist, f.rank, solver.loss));
+  printer.message("wrote " + f.output);
+  if (result.stop_reason == StopReason::kInterrupted) {
+    const int signo = StopSignals::received();
+    throw Interrupted(std::string("stopped by ") +
+                      (signo != 0 ? signal_name(signo) : "a signal on another rank") +
+                      " after iteration " + std::to_string(result.iterations) + "; wrote " +
+                      (checkpoint.options.enabled()
+                           ? "checkpoint " + checkpoint.options.path + " and "
+                           : std::string()) +
+                      "result " + f.output +
+                      (checkpoint.options.enabled() ? "; rerun with --resume to continue"
+                                                    : "") +
+                      " (exit code 75)");
+  }
+}
+
+}  // namespace
+
+void run_unmix(const UnmixOptions& options) {
+  const double start_time = MPI_Wtime();
+  const StopSignals signals;  // after MPI_Init: a signal now stops the run after an iteration
+  const FactorizeOptions& f = options.factorize;
+  io::silence_hdf5_errors();
+  int world_rank = 0, world_size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &world_size);
+  const ProgressPrinter printer(world_rank == 0 && !f.quiet, f.print_every);
+
+  io::check_output_writable(MPI_COMM_WORLD, f.output, "--output");
+  if (f.checkpoint.enabled()) {
+    io::check_output_writable(MPI_COMM_WORLD, f.checkpoint.path, "--checkpoint");
+  }
+  if (f.report.enabled()) io::check_output_writable(MPI_COMM_WORLD, f.report.path, "--report");
+  perf::PhaseClock opening(perf::Phase::kInputRead);
+  io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset);
+  const io::MatrixShape shape = input.shape();
+  opening.stop();
+  if (f.rank > std::min(shape.rows, shape.cols)) {
+    throw UsageError("--endmembers " + std::to_string(f.rank) + " exceeds min(bands, pixels) = " +
+                     std::to_string(std::min(shape.rows, shape.cols)) + " for the " +
+                     std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
+                     " matrix in " + f.input);
+  }
+  // The unmixing weights are not part of the checkpoint's problem record:
+  // resume with the same --sum-to-one and --volume options.
+  CheckpointContext checkpoint{
+      options.factorize.checkpoint,
+      {f.input, f.dataset, shape.rows, shape.cols, f.rank, to_string(f.solver.algorithm),
+       to_string(f.solver.loss), to_string(f.precision), f.solver.penalty_w.l1,
+       f.solver.penalty_w.l2, f.solver.penalty_h.l1, f.solver.penalty_h.l2},
+      f.seed,
+      options.to_text()};
+  std::optional<io::CheckpointHeader> resume_from;
+  if (f.checkpoint.resume) {
+    resume_from = open_resume_point(MPI_COMM_WORLD, f.checkpoint.path, checkpoint.problem);
+    checkpoint.seed = resume_from->seed;
+  }
+  const GridShape grid_shape =
+      f.grid ? *f.grid : choose_grid_shape(shape.rows, shape.cols, world_size);
+  const ProcessGrid grid(MPI_COMM_WORLD, grid_shape);
+  const Distribution dist(shape.rows, shape.cols, grid_shape.rows, grid_shape.cols);
+  printer.message("gridnmf unmix: V " + std::to_string(shape.rows) + " bands x " +
+                  std::to_string(shape.cols) + " pixels, " + std::to_string(f.rank) +
+                  " endmembers, algorithm " + to_string(f.solver.algorithm) + ", init " + f.init +
+                  ", " + to_string(f.precision) + ", grid " + grid_shape.to_string() + ", " +
+                  std::to_string(world_size) + " ranks");
+  if (resume_from) {
+    printer.message("resuming from " + f.checkpoint.path + " after iteration " +
+                    std::to_string(resume_from->state.iterations) + " (written on grid " +
+                    resume_from->grid + ")");
+  }
+  if (f.precision == Precision::kFloat32) {
+    unmix_in<float>(grid, dist, input, options, printer, start_time, checkpoint, resume_from);
+  } else {
+    unmix_in<double>(grid, dist, input, options, printer, start_time, checkpoint, resume_from);
+  }
+}
+
+}  // namespace gridnmf::cli

@@ -1,0 +1,65 @@
+#include "gridnmf/config/unmix_options.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "gridnmf/error.hpp"
+
+namespace gridnmf {
+
+FactorizeOptions UnmixOptions::unmixing_defaults() {
+  FactorizeOptions options;
+  options.solver.algorithm = Algorithm::kBpp;
+  options.solver.stopping.max_iterations = 500;
+  options.solver.stopping.tolerance = 1e-6;
+  options.init = "vca";
+  return options;
+}
+
+void UnmixOptions::validate() const {
+  if (factorize.rank <= 0) {
+    throw UsageError("--endmembers must be a positive integer, got " +
+                     std::to_string(factorize.rank));
+  }
+  const auto check = [](double value, const char* name, bool positive) {
+    if (!std::isfinite(value) || value < 0.0 || (positive && value == 0.0)) {
+      throw UsageError(std::string(name) + (positive ? " must be > 0" : " must be >= 0") +
+                       ", got " + std::to_string(value));
+    }
+  };
+  check(weights.sum_to_one, "--sum-to-one", false);
+  check(weights.volume, "--volume", false);
+  check(weights.volume_floor, "--volume-floor", false);
+  check(weights.volume_epsilon, "--volume-epsilon", true);
+  if ((weights.volume > 0.0 || weights.volume_floor > 0.0) &&
+      factorize.solver.algorithm == Algorithm::kMu) {
+    throw UsageError("--volume needs --algorithm hals or bpp; use --volume 0 --volume-floor 0 "
+                     "with --algorithm mu");
+  }
+  if (!factorize.solver.loss.is_frobenius()) {
+    throw UsageError("gridnmf unmix supports --loss frobenius only (sum-to-one and volume "
+                     "terms are least-squares terms)");
+  }
+  if (factorize.restarts != 1) {
+    throw UsageError("--restarts is not supported by gridnmf unmix yet; run it with other "
+                     "--seed values instead");
+  }
+  // The rest (input, output, init file, stopping) as for factorize; its
+  // --init check knows nothing of vca, so check that one here.
+  FactorizeOptions checked = factorize;
+  if (checked.init == "vca" || checked.init == "spa") checked.init = "random";
+  checked.validate();
+}
+
+std::string UnmixOptions::to_text() const {
+  std::ostringstream text;
+  text.precision(17);
+  text << factorize.to_text() << "endmembers = " << factorize.rank << "\n"
+       << "sum-to-one = " << weights.sum_to_one << "\n"
+       << "volume = " << weights.volume << "\n"
+       << "volume-floor = " << weights.volume_floor << "\n"
+       << "volume-epsilon = " << weights.volume_epsilon << "\n";
+  return text.str();
+}
+
+}  // namespace gridnmf

@@ -1,0 +1,53 @@
+#include "gridnmf/unmix/unmixing_weights.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "gridnmf/linalg/truncated_svd.hpp"
+
+namespace gridnmf::unmix {
+
+template <typename T>
+DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
+                             const LocalMatrix<T>& v_block, const MatrixStatistics& stats,
+                             std::int64_t k, const RelativeWeights& weights, std::uint64_t seed) {
+  DataScale scale;
+  scale.norm_squared = stats.sum_of_squares;
+  scale.pixels = dist.cols();
+  if (weights.volume == 0.0) return scale;
+  const std::int64_t count = std::min({3 * k, dist.rows(), dist.cols()});
+  if (count <= k) return scale;
+  linalg::SvdSettings settings;
+  settings.seed = seed;
+  const linalg::TruncatedSvd svd = linalg::truncated_svd(grid, dist, v_block, count, settings);
+  double next = 0.0, after = 0.0;  // energies of k+1..2k and 2k+1..3k
+  for (std::int64_t i = k; i < count; ++i) {
+    const double energy = svd.values[i] * svd.values[i];
+    (i < 2 * k ? next : after) += energy;
+  }
+  scale.structured_energy = std::max(next - after, 0.0);
+  scale.singular_values = count;
+  return scale;
+}
+
+UnmixingTerms absolute_terms(const RelativeWeights& weights, const DataScale& scale) {
+  const double pixel_energy =
+      scale.pixels > 0 ? scale.norm_squared / static_cast<double>(scale.pixels) : 0.0;
+  UnmixingTerms terms;
+  terms.sum_to_one_weight = weights.sum_to_one * std::sqrt(pixel_energy);
+  if (weights.volume > 0.0 || weights.volume_floor > 0.0) {
+    terms.volume_weight =
+        weights.volume * scale.structured_energy + weights.volume_floor * scale.norm_squared;
+    terms.volume_epsilon = weights.volume_epsilon * pixel_energy;
+  }
+  return terms;
+}
+
+template DataScale measure_data_scale<double>(const ProcessGrid&, const Distribution&,
+                                              const LocalMatrix<double>&, const MatrixStatistics&,
+                                              std::int64_t, const RelativeWeights&, std::uint64_t);
+template DataScale measure_data_scale<float>(const ProcessGrid&, const Distribution&,
+                                             const LocalMatrix<float>&, const MatrixStatistics&,
+                                             std::int64_t, const RelativeWeights&, std::uint64_t);
+
+}  // namespace gridnmf::unmix
