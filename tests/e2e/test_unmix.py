@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """End-to-end tests of `gridnmf unmix`: the same result on 1, 2 and 4 ranks,
 the output layout (factorize's plus image shape, wavelengths, the input's
-endmember names), recovery of a generated scene's truth, the accuracy targets
-on the shared real scenes (skipped when ../shared/data is absent), and usage
-errors that exit 2 with one line and write nothing."""
+endmember names), recovery of a generated scene's truth, ENVI input equal to
+HDF5 input, resume from a checkpoint, --report, the accuracy targets on the
+shared real scenes (skipped when ../shared/data is absent), and usage errors
+that exit 2 with one line and write nothing."""
 import json
 import os
 import subprocess
@@ -134,6 +135,57 @@ class Unmix(unittest.TestCase):
         for option in ("--endmembers", "--sum-to-one", "--volume", "--volume-floor",
                        "--volume-epsilon", "--init", "--algorithm"):
             self.assertIn(option, done.stdout)
+
+    def test_envi_input_gives_the_same_unmixing_as_hdf5(self):
+        s = read(self.scene)
+        bands, pixels = s["V"].shape
+        rows, cols = 31, 27
+        # float32 values, so the HDF5 copy and the ENVI file hold the same numbers.
+        v = s["V"].astype(np.float32)
+        cube = v.reshape(bands, cols, rows).transpose(0, 2, 1)  # [band, line, sample]
+        raw = self.path("scene_bil.raw")
+        cube.transpose(1, 0, 2).astype(">f4").tofile(raw)  # BIL, big-endian
+        header = self.path("scene_bil.hdr")
+        with open(header, "w") as stream:
+            stream.write("ENVI\nsamples = %d\nlines = %d\nbands = %d\nheader offset = 0\n"
+                         "file type = ENVI Standard\ndata type = 4\ninterleave = bil\n"
+                         "byte order = 1\nwavelength = {%s}\n"
+                         % (cols, rows, bands, ", ".join("%.3f" % w for w in s["wavelengths"])))
+        copy = self.path("scene_f32.h5")
+        with h5py.File(copy, "w") as f:
+            f["V"] = v
+        out_envi, out_h5 = self.path("from_envi.h5"), self.path("from_h5.h5")
+        run(2, "unmix", "--input", header, "--endmembers", 4, "--output", out_envi, "--quiet",
+            "--max-iter", 40)
+        run(2, "unmix", "--input", copy, "--endmembers", 4, "--output", out_h5, "--quiet",
+            "--max-iter", 40)
+        a, b = read(out_envi), read(out_h5)
+        for name in ("W", "H"):
+            np.testing.assert_allclose(a[name], b[name], rtol=0, atol=1e-10 * np.max(np.abs(b[name])))
+        self.assertEqual((a["attrs"]["image_rows"], a["attrs"]["image_cols"]), (rows, cols))
+        np.testing.assert_allclose(a["wavelengths"], s["wavelengths"], atol=1e-3)
+
+    def test_resume_from_a_checkpoint_ends_where_an_uninterrupted_run_does(self):
+        whole, first, resumed = self.path("whole.h5"), self.path("first.h5"), self.path("resumed.h5")
+        checkpoint = self.path("unmix_ck.h5")
+        common = ["unmix", "--input", self.scene, "--endmembers", 4, "--quiet", "--tol", 0]
+        run(2, *common, "--max-iter", 20, "--output", whole)
+        run(2, *common, "--max-iter", 10, "--checkpoint", checkpoint, "--output", first)
+        run(2, *common, "--max-iter", 20, "--checkpoint", checkpoint, "--resume",
+            "--output", resumed)
+        a, b = read(whole), read(resumed)
+        self.assertEqual(b["attrs"]["iterations"], 20)
+        for name in ("W", "H"):
+            np.testing.assert_allclose(b[name], a[name], rtol=0, atol=1e-12 * np.max(np.abs(a[name])))
+
+    def test_report_names_the_unmix_command(self):
+        out, report = self.path("reported.h5"), self.path("report.json")
+        run(2, "unmix", "--input", self.scene, "--endmembers", 4, "--quiet", "--max-iter", 5,
+            "--output", out, "--report", report)
+        with open(report) as stream:
+            facts = json.load(stream)
+        self.assertEqual(facts["command"], "unmix")
+        self.assertEqual((facts["ranks"], facts["rank"], facts["iterations"]), (2, 4, 5))
 
 
 @unittest.skipUnless(os.path.isdir(SHARED), f"shared scenes not found at {SHARED}")
