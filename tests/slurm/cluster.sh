@@ -51,6 +51,7 @@ EOF
 
 _slurm_write_conf() {
   local dir=$1 cpus=$2 node=$3 ctld_port=$4 slurmd_port=$5
+  local first_job=$(((RANDOM << 15 | RANDOM) % 900000 + 1000))
   cat > "$dir/etc/slurm.conf" << EOF
 # Private single-node cluster written by tests/slurm/cluster.sh.
 ClusterName=gridnmf
@@ -63,6 +64,10 @@ AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket=$dir/munge/run/munge.socket,cred_expire=10
 StateSaveLocation=$dir/state
+# Private scratch (pmix puts spmix_appdir_<uid>_<job>.<step> there) and job ids
+# from a random start: clusters running side by side must not share names.
+TmpFS=$dir/tmp
+FirstJobId=$first_job
 SlurmdSpoolDir=$dir/spool/%n
 SlurmctldPidFile=$dir/run/slurmctld.pid
 SlurmdPidFile=$dir/run/slurmd.pid
@@ -105,9 +110,10 @@ slurm_cluster_start() {
   local dir=$1 cpus=${2:-4}
   local node
   node=$(hostname -s)
-  mkdir -p "$dir"/{etc,state,spool,log,run} "$dir"/munge/{etc,lib,log,run}
+  mkdir -p "$dir"/{etc,state,spool,log,run,tmp} "$dir"/munge/{etc,lib,log,run}
   chmod 0700 "$dir"/munge/{etc,lib,log}
   chmod 0755 "$dir" "$dir"/munge "$dir"/munge/run
+  chmod 1777 "$dir/tmp"
 
   # munge: a fresh key (0400) and its own socket; nothing shared with a system munged.
   head -c 1024 /dev/urandom > "$dir/munge/etc/munge.key"

@@ -241,6 +241,8 @@ def generate(gridnmf, work, rows, cols, rank, output):
                   "--output", output], cwd=work, env=job_environment(gridnmf))
     if result.returncode != 0:
         raise AssertionError(f"generate {output} failed: {result.stdout}{result.stderr}")
+    if not os.path.exists(os.path.join(work, output)):
+        raise AssertionError(f"generate {output} wrote no file: {result.stdout}{result.stderr}")
 
 
 def missing_features(gridnmf):
