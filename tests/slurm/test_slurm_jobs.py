@@ -262,6 +262,8 @@ def generate_scene(gridnmf, work, output):
                  cwd=work, env=job_environment(gridnmf))
     if result.returncode != 0:
         raise AssertionError(f"generate {output} failed: {result.stdout}{result.stderr}")
+    if not os.path.exists(os.path.join(work, output)):  # srun may say 0 for a failed step
+        raise AssertionError(f"generate {output} wrote no file: {result.stdout}{result.stderr}")
 
 
 def run_jobs(checks, gridnmf, work, timeout):
