@@ -241,17 +241,8 @@ def generate(gridnmf, work, rows, cols, rank, output):
                   "--output", output], cwd=work, env=job_environment(gridnmf))
     if result.returncode != 0:
         raise AssertionError(f"generate {output} failed: {result.stdout}{result.stderr}")
-    if not os.path.exists(os.path.join(work, output)):
+    if not os.path.exists(os.path.join(work, output)):  # srun may say 0 for a failed step
         raise AssertionError(f"generate {output} wrote no file: {result.stdout}{result.stderr}")
-
-
-def missing_features(gridnmf):
-    """Agreed gridnmf features the job scripts use that main lacks yet (unmix lands
-    from another branch); the jobs that need them are skipped, loudly."""
-    missing = set()
-    if run([gridnmf, "unmix", "--help"]).returncode != 0:
-        missing.add("unmix")
-    return missing
 
 
 def generate_scene(gridnmf, work, output):
@@ -262,21 +253,15 @@ def generate_scene(gridnmf, work, output):
                  cwd=work, env=job_environment(gridnmf))
     if result.returncode != 0:
         raise AssertionError(f"generate {output} failed: {result.stdout}{result.stderr}")
-    if not os.path.exists(os.path.join(work, output)):  # srun may say 0 for a failed step
+    if not os.path.exists(os.path.join(work, output)):
         raise AssertionError(f"generate {output} wrote no file: {result.stdout}{result.stderr}")
 
 
 def run_jobs(checks, gridnmf, work, timeout):
     start = time.time()
-    missing = missing_features(gridnmf)
-    needs = {"unmix": {"unmix"}}
-    skipped = {name for name, need in needs.items() if need & missing}
-    for name in sorted(skipped):
-        print(f"SKIPPED {name}.sbatch: gridnmf lacks {', '.join(sorted(needs[name] & missing))}")
     generate(gridnmf, work, 240, 180, 6, "problem.h5")
     generate(gridnmf, work, 600, 500, 16, "long_problem.h5")
-    if "unmix" not in skipped:
-        generate_scene(gridnmf, work, "scene.h5")
+    generate_scene(gridnmf, work, "scene.h5")
 
     jobs = {}
     # The preemptible run first, so it is running while the others queue.
@@ -301,13 +286,12 @@ def run_jobs(checks, gridnmf, work, timeout):
                         OUTPUT="factorize.h5", REPORT="factorize.json",
                         EXTRA="--rank 6 --max-iter 25 --print-every 5"),
         "--ntasks=2", "--time=5", "--output=factorize-%j.out")
-    if "unmix" not in skipped:
-        jobs["unmix"] = sbatch(
-            f"{JOBS}/unmix.sbatch", work,
-            job_environment(gridnmf, CONFIG=f"{CONFIGS}/unmix.ini", INPUT="scene.h5",
-                            ENDMEMBERS="3", OUTPUT="unmix.h5", REPORT="unmix.json",
-                            EXTRA="--max-iter 20"),
-            "--ntasks=2", "--time=5", "--output=unmix-%j.out")
+    jobs["unmix"] = sbatch(
+        f"{JOBS}/unmix.sbatch", work,
+        job_environment(gridnmf, CONFIG=f"{CONFIGS}/unmix.ini", INPUT="scene.h5",
+                        ENDMEMBERS="3", OUTPUT="unmix.h5", REPORT="unmix.json",
+                        EXTRA="--max-iter 20"),
+        "--ntasks=2", "--time=5", "--output=unmix-%j.out")
     jobs["strong_scaling"] = sbatch(
         f"{JOBS}/strong_scaling.sbatch", work,
         job_environment(gridnmf, STUDY="strong", ROWS="200", COLS="150", K="5",
@@ -335,8 +319,7 @@ def run_jobs(checks, gridnmf, work, timeout):
     print(f"jobs done after {time.time() - start:.0f} s")
 
     check_factorize(checks, work, jobs["factorize"])
-    if "unmix" in jobs:
-        check_unmix(checks, work, jobs["unmix"])
+    check_unmix(checks, work, jobs["unmix"])
     check_study(checks, work, jobs["strong_scaling"], "strong", "strong",
                 {(1, None): (200, 150), (2, "2x1"): (200, 150), (4, None): (200, 150)})
     check_study(checks, work, jobs["weak_scaling"], "weak", "weak",
