@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <sstream>
 
 #include "gridnmf/cli/report_option.hpp"
 #include "checkpoint_option_parsing.hpp"
@@ -63,6 +64,13 @@ bool parse_or_help(const std::vector<std::string>& args, const po::options_descr
 std::int64_t non_negative_seed(std::int64_t seed) {
   if (seed < 0) throw UsageError("--seed must be >= 0, got " + std::to_string(seed));
   return seed;
+}
+
+// A default shown in --help with 6 significant digits (3e-05, not 3.0000000000000001e-05).
+std::string short_number(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
 }
 
 // The factorize options held as text until parsing is done.
@@ -148,7 +156,7 @@ std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bo
   terms.add_options()
       ("sum-to-one", po::value(&weights.sum_to_one)->default_value(weights.sum_to_one), "abundance sum-to-one weight: the row delta * 1^T is appended to V and W, delta = this x the RMS pixel norm sqrt(||V||^2 / n); 0 disables")
       ("volume", po::value(&weights.volume)->default_value(weights.volume), "minimum simplex volume: adds 0.5 lambda log det(P W^T W P + eps I), lambda = this x S + volume-floor x ||V||^2, S = energy of singular values k+1..2k minus that of 2k+1..3k; 0 with --volume-floor 0 disables")
-      ("volume-floor", po::value(&weights.volume_floor)->default_value(weights.volume_floor), "part of lambda proportional to ||V||^2 (keeps a pull on noise-free scenes)")
+      ("volume-floor", po::value(&weights.volume_floor)->default_value(weights.volume_floor, short_number(weights.volume_floor)), "part of lambda proportional to ||V||^2 (keeps a pull on noise-free scenes)")
       ("volume-epsilon", po::value(&weights.volume_epsilon)->default_value(weights.volume_epsilon), "eps = this x ||V||^2 / n in the log det");
   problem.add(terms);
   if (!parse_or_help(args, problem, "unmix --input FILE --endmembers K --output FILE [options]",
