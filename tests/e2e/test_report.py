@@ -85,7 +85,7 @@ class Report(unittest.TestCase):
         self.assertLessEqual(spread["min"], spread["avg"] + slack, what)
         self.assertLessEqual(spread["avg"], spread["max"] + slack, what)
 
-    def check_report(self, data, attrs, ranks, element, loops=1):
+    def check_report(self, data, attrs, ranks, element, loops=1, checkpoints=False):
         for key in TOP_KEYS:
             self.assertIn(key, data)
         self.assertEqual(data["command"], "factorize")
@@ -113,7 +113,8 @@ class Report(unittest.TestCase):
         self.assertGreater(data["phases"]["gemm"]["max"], 0.0)
         self.assertGreater(data["phases"]["input_read"]["max"], 0.0)
         self.assertGreater(data["phases"]["output_write"]["max"], 0.0)
-        self.assertEqual(data["phases"]["checkpoint"]["max"], 0.0)  # none configured
+        if not checkpoints:
+            self.assertEqual(data["phases"]["checkpoint"]["max"], 0.0)
         self.assertLessEqual(loop, data["loop_seconds"] + SLACK_SECONDS)
         self.assertLessEqual(everything, data["total_seconds"] + SLACK_SECONDS)
         self.assertLessEqual(data["loop_seconds"], data["total_seconds"])
@@ -181,6 +182,32 @@ class Report(unittest.TestCase):
         data, attrs = self.factorize(2, "restarts", "--restarts", 2)
         self.check_report(data, attrs, 2, 8, loops=2)
         self.assertGreater(data["phases"]["init"]["max"], 0.0)
+
+    def test_checkpoints_are_timed_and_a_resume_counts_its_own_iterations(self):
+        checkpoint = self.path("run.ckpt.h5")
+        first, attrs = self.factorize(2, "first", "--checkpoint", checkpoint,
+                                      "--checkpoint-every", 5)
+        self.check_report(first, attrs, 2, 8, checkpoints=True)
+        self.assertGreater(first["phases"]["checkpoint"]["min"], 0.0)
+        # Resume from iteration 15 up to 20: the result has 20 iterations,
+        # this start's loop ran 5 and its per-iteration figures use those.
+        out, report = self.path("resumed.h5"), self.path("resumed.json")
+        run(2, "factorize", "--input", self.input, "--rank", K, "--max-iter", 20, "--tol", 0,
+            "--output", out, "--checkpoint", checkpoint, "--resume", "--report", report,
+            "--quiet")
+        with open(report) as f:
+            data = json.load(f)
+        with h5py.File(out, "r") as f:
+            self.assertEqual(data["iterations"], int(f.attrs["iterations"]))
+        self.assertEqual(data["iterations"], 20)
+        self.assertEqual(data["loop_iterations"], 5)
+        self.assertGreater(data["phases"]["checkpoint"]["min"], 0.0)
+        self.assertAlmostEqual(data["seconds_per_iteration"] * 5, data["loop_seconds"],
+                               delta=1e-6 * data["loop_seconds"])
+        # Per iteration the same pieces move; the checkpoint writes add only
+        # their 4-byte agreements.
+        for kind in ("allgather", "reduce_scatter"):
+            self.assertEqual(data["bytes_per_iteration"][kind], first["bytes_per_iteration"][kind])
 
     def test_report_from_config_file_is_kept_in_options(self):
         config = self.path("run.ini")
