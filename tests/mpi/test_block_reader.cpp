@@ -5,12 +5,12 @@
 #include <mpi.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "distributed_helpers.hpp"
+#include "run_folder.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/input_check.hpp"
 #include "gridnmf/io/matrix_reader.hpp"
@@ -51,18 +51,16 @@ void write_test_file(const std::string& path, hid_t file_type, bool chunked_gzip
   MPI_Barrier(MPI_COMM_WORLD);
 }
 
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("gridnmf_reader_" + name + ".h5")).string();
-}
 
 TEST(BlockReader, ReadsOwnBlockOfEveryTypeAndLayout) {
   const std::vector<std::pair<hid_t, std::string>> types = {
       {H5T_STD_U8LE, "uint8"},     {H5T_STD_I16LE, "int16"}, {H5T_STD_U16BE, "uint16be"},
       {H5T_STD_I32LE, "int32"},    {H5T_STD_I64LE, "int64"}, {H5T_IEEE_F32LE, "float32"},
       {H5T_IEEE_F64BE, "float64be"}};
+  const RunFolder folder("gridnmf_reader");
   for (const auto& [type, name] : types) {
     for (const bool chunked : {false, true}) {
-      const std::string path = temp_path(name + (chunked ? "_chunked" : "_contiguous"));
+      const std::string path = folder.file(name + (chunked ? "_chunked.h5" : "_contiguous.h5"));
       write_test_file(path, type, chunked);
       for (const GridShape shape : all_grid_shapes(world_size())) {
         SCOPED_TRACE(name + (chunked ? " chunked+gzip " : " contiguous ") + shape.to_string());
@@ -83,8 +81,6 @@ TEST(BlockReader, ReadsOwnBlockOfEveryTypeAndLayout) {
         const auto single = io::read_block<float>(grid.all(), file.get(), path, "V", rows, cols);
         EXPECT_EQ(single(0, 0), static_cast<float>(value_at(rows.begin, cols.begin)));
       }
-      MPI_Barrier(MPI_COMM_WORLD);
-      std::remove(path.c_str());
     }
   }
 }
@@ -142,7 +138,8 @@ std::string error_of(Work work) {
 }
 
 TEST(BlockReader, RejectsMissingFileAndDatasetOnEveryRank) {
-  const std::string path = temp_path("shape");
+  const RunFolder folder("gridnmf_reader");
+  const std::string path = folder.file("shape.h5");
   write_test_file(path, H5T_IEEE_F64LE, false);
   const std::string missing = error_of([&] { io::open_parallel_file(MPI_COMM_WORLD, path + ".nope"); });
   EXPECT_NE(missing.find("does not exist"), std::string::npos) << missing;
@@ -151,8 +148,6 @@ TEST(BlockReader, RejectsMissingFileAndDatasetOnEveryRank) {
       error_of([&] { io::inspect_matrix(MPI_COMM_WORLD, file.get(), path, "X"); });
   EXPECT_NE(no_dataset.find("dataset 'X' not found"), std::string::npos) << no_dataset;
   file.close("close");
-  MPI_Barrier(MPI_COMM_WORLD);
-  std::remove(path.c_str());
 }
 
 TEST(InputCheck, CountsNegativeAndNonFiniteEntriesOverAllRanks) {

@@ -3,14 +3,13 @@
 // order), for every algorithm and loss, with penalties and --pg-tol tracking.
 #include <gtest/gtest.h>
 #include <mpi.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <optional>
 #include <string>
 
 #include "distributed_helpers.hpp"
 #include "distributed_run.hpp"
+#include "run_folder.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/checkpoint.hpp"
 #include "gridnmf/io/factor_io.hpp"
@@ -157,18 +156,11 @@ TEST(CheckpointResume, StopVoteOnOneRankStopsEveryRankAtTheSameIteration) {
   }
 }
 
-std::string shared_temporary_path() {
-  int rank = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  long id = rank == 0 ? static_cast<long>(getpid()) : 0;
-  MPI_Bcast(&id, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-  return "/tmp/gridnmf_resume_test_" + std::to_string(id) + ".h5";
-}
-
 // Through the file: written on the first grid shape, read on every shape.
 TEST(CheckpointResume, CheckpointFileResumesOnAnyGrid) {
   io::silence_hdf5_errors();
-  const std::string path = shared_temporary_path();
+  const RunFolder folder("gridnmf_resume_test");
+  const std::string path = folder.file("checkpoint.h5");
   const std::vector<GridShape> shapes = all_grid_shapes(world_size());
   const io::CheckpointProblem problem{"memory", "V", kProblem.rows, kProblem.cols, kProblem.rank,
                                       "hals", "frobenius", "float64", 0.05, 0.05, 0.05, 0.1};
@@ -229,7 +221,6 @@ TEST(CheckpointResume, CheckpointFileResumesOnAnyGrid) {
         << e.what();
   }
   MPI_Barrier(MPI_COMM_WORLD);
-  if (writer.grid().rank() == 0) std::remove(path.c_str());
 }
 
 // The stopping rules carry their state (previous objective, initial and

@@ -4,7 +4,6 @@
 // arrive on every rank; bad headers fail identically everywhere.
 #include <gtest/gtest.h>
 #include <mpi.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -13,6 +12,7 @@
 
 #include "distributed_helpers.hpp"
 #include "envi_writer.hpp"
+#include "run_folder.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/matrix_source.hpp"
 
@@ -20,31 +20,6 @@ namespace gridnmf::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A folder unique to this test run (rank 0's pid), shared by all ranks.
-class RunFolder {
- public:
-  RunFolder() {
-    long tag = static_cast<long>(getpid());
-    MPI_Bcast(&tag, 1, MPI_LONG, 0, MPI_COMM_WORLD);
-    path_ = fs::temp_directory_path() / ("gridnmf_envi_mpi_" + std::to_string(tag));
-    if (rank() == 0) fs::create_directories(path_);
-    MPI_Barrier(MPI_COMM_WORLD);
-  }
-  ~RunFolder() {
-    MPI_Barrier(MPI_COMM_WORLD);
-    if (rank() == 0) fs::remove_all(path_);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  static int rank() {
-    int r = 0;
-    MPI_Comm_rank(MPI_COMM_WORLD, &r);
-    return r;
-  }
-
- private:
-  fs::path path_;
-};
 
 std::string write_on_root(const std::string& base, const EnviImage& image) {
   if (RunFolder::rank() == 0) write_envi_image(base, image);
@@ -82,7 +57,7 @@ void expect_blocks_match(const std::string& header, const EnviImage& image,
 }
 
 TEST(EnviSource, EveryTypeInterleaveAndByteOrderOnEveryGrid) {
-  const RunFolder folder;
+  const RunFolder folder("gridnmf_envi_mpi");
   const std::vector<io::EnviDataType> types = {
       io::EnviDataType::kUint8,   io::EnviDataType::kInt16,   io::EnviDataType::kInt32,
       io::EnviDataType::kFloat32, io::EnviDataType::kFloat64, io::EnviDataType::kUint16};
@@ -108,7 +83,7 @@ TEST(EnviSource, EveryTypeInterleaveAndByteOrderOnEveryGrid) {
 }
 
 TEST(EnviSource, MetadataAndIgnoredValuesAreReplicated) {
-  const RunFolder folder;
+  const RunFolder folder("gridnmf_envi_mpi");
   EnviImage image;
   image.lines = 4;
   image.samples = 3;
@@ -165,7 +140,7 @@ void expect_same_error_everywhere(const std::string& path, const std::string& su
 }
 
 TEST(EnviSource, BadInputFailsIdenticallyOnEveryRank) {
-  const RunFolder folder;
+  const RunFolder folder("gridnmf_envi_mpi");
   EnviImage image;
   const std::string good = write_on_root(folder.file("short"), image);
   if (RunFolder::rank() == 0) fs::resize_file(folder.file("short.img"), 100);
@@ -186,7 +161,7 @@ TEST(EnviSource, BadInputFailsIdenticallyOnEveryRank) {
 }
 
 TEST(EnviSource, RawFileNamedDirectlyFindsItsHeader) {
-  const RunFolder folder;
+  const RunFolder folder("gridnmf_envi_mpi");
   EnviImage image;
   image.type = io::EnviDataType::kInt16;
   write_on_root(folder.file("direct"), image);
