@@ -43,14 +43,19 @@ def synthetic_problem(args):
     return ("noiseless 4000x4000 k=32", path, 32)
 
 
+def first_message(stderr):
+    """The line that says what went wrong (Open MPI frames its own in dashes)."""
+    lines = [l.strip() for l in stderr.splitlines() if l.strip() and not l.startswith("---")]
+    return lines[0] if lines else "no message"
+
+
 def run_start(args, name, path, k, init):
     out = os.path.join(args.workdir, f"init_bench_{os.getpid()}.h5")
     done = gridnmf(args, args.ranks, "factorize", "--input", path, "--rank", k, "--algorithm",
                    "hals", "--init", init, "--max-iter", args.max_iter, "--tol", 0,
                    "--print-every", 0, "--output", out)
     if done.returncode != 0:
-        print(f"  {name} / {init}: skipped ({done.stderr.strip().splitlines()[-1:]})",
-              file=sys.stderr)
+        print(f"  {name} / {init}: skipped ({first_message(done.stderr)})", file=sys.stderr)
         return None
     with h5py.File(out, "r") as f:
         record = {"error": f["history/relative_error"][...], "seconds": f["history/seconds"][...],
@@ -99,6 +104,8 @@ def main():
     for name, path, k in problems:
         records = {init: run_start(args, name, path, k, init) for init in args.inits.split(",")}
         records = {init: r for init, r in records.items() if r is not None}
+        if not records:
+            sys.exit(f"{name}: every start failed (as root, source scripts/mpi_env.sh first)")
         best = min(float(r["error"][-1]) for r in records.values())
         target = args.target if args.target is not None else 1.01 * best
         for init, r in records.items():
