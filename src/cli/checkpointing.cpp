@@ -15,6 +15,24 @@
 
 namespace gridnmf::cli {
 
+io::CheckpointProblem checkpoint_problem(const FactorizeOptions& options,
+                                         const io::MatrixShape& shape) {
+  io::CheckpointProblem problem;
+  problem.input = options.input;
+  problem.dataset = options.dataset;
+  problem.rows = shape.rows;
+  problem.cols = shape.cols;
+  problem.rank = options.rank;
+  problem.algorithm = to_string(options.solver.algorithm);
+  problem.loss = to_string(options.solver.loss);
+  problem.precision = to_string(options.precision);
+  problem.l1_w = options.solver.penalty_w.l1;
+  problem.l2_w = options.solver.penalty_w.l2;
+  problem.l1_h = options.solver.penalty_h.l1;
+  problem.l2_h = options.solver.penalty_h.l2;
+  return problem;
+}
+
 io::CheckpointHeader open_resume_point(MPI_Comm comm, const std::string& path,
                                        const io::CheckpointProblem& current) {
   comm::agree_on_failure(comm, [&] {

@@ -6,9 +6,16 @@
 #include "gridnmf/algorithms/alternating_driver.hpp"
 #include "gridnmf/cli/progress.hpp"
 #include "gridnmf/config/checkpoint_options.hpp"
+#include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/io/checkpoint.hpp"
+#include "gridnmf/io/matrix_reader.hpp"
 
 namespace gridnmf::cli {
+
+// The problem record of a factorize-style run on the matrix `shape` (unmix
+// adds its weights). Pure.
+io::CheckpointProblem checkpoint_problem(const FactorizeOptions& options,
+                                         const io::MatrixShape& shape);
 
 // Opens the --resume checkpoint and checks it belongs to `current`: Error if
 // it is missing or unreadable, UsageError naming the option that differs.

@@ -121,12 +121,7 @@ void run_factorize(const FactorizeOptions& options) {
                      std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
                      " matrix in " + options.input);
   }
-  CheckpointContext checkpoint{options.checkpoint,
-                               {options.input, options.dataset, shape.rows, shape.cols,
-                                options.rank, to_string(options.solver.algorithm),
-                                to_string(options.solver.loss), to_string(options.precision),
-                                options.solver.penalty_w.l1, options.solver.penalty_w.l2,
-                                options.solver.penalty_h.l1, options.solver.penalty_h.l2},
+  CheckpointContext checkpoint{options.checkpoint, checkpoint_problem(options, shape),
                                options.seed, options.to_text()};
   std::optional<io::CheckpointHeader> resume_from;
   if (options.checkpoint.resume) {

@@ -211,15 +211,12 @@ void run_unmix(const UnmixOptions& options) {
                      std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
                      " matrix in " + f.input);
   }
-  // The unmixing weights are not part of the checkpoint's problem record:
-  // resume with the same --sum-to-one and --volume options.
-  CheckpointContext checkpoint{
-      options.factorize.checkpoint,
-      {f.input, f.dataset, shape.rows, shape.cols, f.rank, to_string(f.solver.algorithm),
-       to_string(f.solver.loss), to_string(f.precision), f.solver.penalty_w.l1,
-       f.solver.penalty_w.l2, f.solver.penalty_h.l1, f.solver.penalty_h.l2},
-      f.seed,
-      options.to_text()};
+  CheckpointContext checkpoint{f.checkpoint, checkpoint_problem(f, shape), f.seed,
+                               options.to_text()};
+  checkpoint.problem.sum_to_one = options.weights.sum_to_one;
+  checkpoint.problem.volume = options.weights.volume;
+  checkpoint.problem.volume_floor = options.weights.volume_floor;
+  checkpoint.problem.volume_epsilon = options.weights.volume_epsilon;
   std::optional<io::CheckpointHeader> resume_from;
   if (f.checkpoint.resume) {
     resume_from = open_resume_point(MPI_COMM_WORLD, f.checkpoint.path, checkpoint.problem);

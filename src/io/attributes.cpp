@@ -36,6 +36,11 @@ double read_double_attribute(hid_t object, const std::string& name) {
   return value;
 }
 
+double read_double_attribute_or(hid_t object, const std::string& name, double fallback) {
+  if (H5Aexists(object, name.c_str()) <= 0) return fallback;
+  return read_double_attribute(object, name);
+}
+
 std::int64_t read_int_attribute(hid_t object, const std::string& name) {
   Hdf5Handle attribute = open_attribute(object, name, H5T_INTEGER);
   std::int64_t value = 0;

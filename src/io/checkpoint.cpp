@@ -94,6 +94,10 @@ void write_contents(hid_t file, const ProcessGrid& grid, const Distribution& dis
   write_attribute(file, "l2_w", problem.l2_w);
   write_attribute(file, "l1_h", problem.l1_h);
   write_attribute(file, "l2_h", problem.l2_h);
+  write_attribute(file, "sum_to_one", problem.sum_to_one);
+  write_attribute(file, "volume", problem.volume);
+  write_attribute(file, "volume_floor", problem.volume_floor);
+  write_attribute(file, "volume_epsilon", problem.volume_epsilon);
   write_attribute(file, "options", options);
   if (!snapshot.history.empty()) {
     write_attribute(file, "relative_error", snapshot.history.back().relative_error);
@@ -129,7 +133,11 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
   }
   const std::pair<const char*, std::pair<double, double>> penalties[] = {
       {"--l1-w", {stored.l1_w, current.l1_w}}, {"--l2-w", {stored.l2_w, current.l2_w}},
-      {"--l1-h", {stored.l1_h, current.l1_h}}, {"--l2-h", {stored.l2_h, current.l2_h}}};
+      {"--l1-h", {stored.l1_h, current.l1_h}}, {"--l2-h", {stored.l2_h, current.l2_h}},
+      {"--sum-to-one", {stored.sum_to_one, current.sum_to_one}},
+      {"--volume", {stored.volume, current.volume}},
+      {"--volume-floor", {stored.volume_floor, current.volume_floor}},
+      {"--volume-epsilon", {stored.volume_epsilon, current.volume_epsilon}}};
   for (const auto& [option, values] : penalties) {
     if (values.first != values.second) {
       refuse(option, number_text(values.first), number_text(values.second));
@@ -196,6 +204,10 @@ CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::st
       problem.l2_w = read_double_attribute(file, "l2_w");
       problem.l1_h = read_double_attribute(file, "l1_h");
       problem.l2_h = read_double_attribute(file, "l2_h");
+      problem.sum_to_one = read_double_attribute_or(file, "sum_to_one", 0.0);
+      problem.volume = read_double_attribute_or(file, "volume", 0.0);
+      problem.volume_floor = read_double_attribute_or(file, "volume_floor", 0.0);
+      problem.volume_epsilon = read_double_attribute_or(file, "volume_epsilon", 0.0);
       ResumeState& state = header.state;
       state.iterations = static_cast<int>(read_int_attribute(file, "iterations"));
       state.optimizer.previous_objective = read_double_attribute(file, "previous_objective");

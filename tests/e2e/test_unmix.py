@@ -177,6 +177,22 @@ class Unmix(unittest.TestCase):
         self.assertEqual(b["attrs"]["iterations"], 20)
         for name in ("W", "H"):
             np.testing.assert_allclose(b[name], a[name], rtol=0, atol=1e-12 * np.max(np.abs(a[name])))
+        # The unmixing weights define the problem: another one is refused,
+        # naming the option, and nothing is written.
+        for option, value in (("--sum-to-one", 5), ("--volume", 0), ("--volume-floor", 1e-4),
+                              ("--volume-epsilon", 0.1)):
+            other = self.path("other.h5")
+            done = run(2, *common, option, value, "--max-iter", 20, "--checkpoint", checkpoint,
+                       "--resume", "--output", other, expect=2)
+            self.assertIn(f"belongs to another problem: {option} was", done.stderr)
+            self.assertFalse(os.path.exists(other))
+        # ... and so is a factorize checkpoint (no unmixing terms).
+        plain = self.path("factorize_ck.h5")
+        run(2, "factorize", "--input", self.scene, "--rank", 4, "--algorithm", "bpp", "--quiet",
+            "--max-iter", 3, "--checkpoint", plain, "--output", self.path("plain.h5"))
+        done = run(2, *common, "--algorithm", "bpp", "--max-iter", 5, "--checkpoint", plain,
+                   "--resume", "--output", self.path("mixed.h5"), expect=2)
+        self.assertIn("--sum-to-one was 0, now 10", done.stderr)
 
     def test_report_names_the_unmix_command(self):
         out, report = self.path("reported.h5"), self.path("report.json")

@@ -16,6 +16,8 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
 // Reads a scalar attribute written as above, converting to the requested
 // type; throws Error naming `name` if it is missing or not of that class.
 double read_double_attribute(hid_t object, const std::string& name);
+// The attribute, or `fallback` when the object has none (older files).
+double read_double_attribute_or(hid_t object, const std::string& name, double fallback);
 std::int64_t read_int_attribute(hid_t object, const std::string& name);
 std::string read_string_attribute(hid_t object, const std::string& name);
 

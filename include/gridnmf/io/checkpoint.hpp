@@ -24,6 +24,9 @@ struct CheckpointProblem {
   std::string loss;
   std::string precision;
   double l1_w = 0.0, l2_w = 0.0, l1_h = 0.0, l2_h = 0.0;
+  // gridnmf unmix's relative weights (--sum-to-one, --volume, --volume-floor,
+  // --volume-epsilon); 0 for factorize, and in checkpoints that lack them.
+  double sum_to_one = 0.0, volume = 0.0, volume_floor = 0.0, volume_epsilon = 0.0;
 };
 
 // Throws UsageError naming the first option in which `stored` (read from the
