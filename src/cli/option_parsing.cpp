@@ -105,7 +105,7 @@ void describe_factorize_options(po::options_description& problem, FactorizeOptio
       ("pg-tol", po::value(&stopping.pg_tolerance)->default_value(0.0), "stop when the projected gradient norm falls below this fraction of its initial value (frobenius); 0 disables")
       ("seed", po::value(&text.seed)->default_value(text.seed), "seed of the random initialisation")
       ("init", po::value(&options.init)->default_value(options.init), init_help)
-      ("restarts", po::value(&options.restarts)->default_value(options.restarts), "run R starts with seeds seed .. seed+R-1 and keep the lowest final objective (random or nndsvdar init)")
+      ("restarts", po::value(&options.restarts)->default_value(options.restarts), "run R starts with seeds seed .. seed+R-1 and keep the lowest final objective (random, nndsvdar or, for unmix, vca init)")
       ("precision", po::value(&text.precision)->default_value(text.precision), "float64 or float32")
       ("output", po::value(&options.output), "HDF5 file to write W, H and the run record to")
       ("print-every", po::value(&options.print_every)->default_value(options.print_every), "progress line every N iterations (0: none)")

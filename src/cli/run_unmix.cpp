@@ -41,13 +41,13 @@ template <typename T>
 std::pair<LocalMatrix<T>, LocalMatrix<T>> unmixing_start(
     const ProcessGrid& grid, const Distribution& dist, const LocalMatrix<T>& v_block,
     const UnmixOptions& options, const UnmixingTerms& terms, const io::SourceMetadata& metadata,
-    const ProgressPrinter& printer) {
+    std::uint64_t seed, const ProgressPrinter& printer) {
   const FactorizeOptions& f = options.factorize;
   if (f.init != "vca" && f.init != "spa") {
-    return initial_factors<T>(grid, dist, v_block, parse_init(f.init), f.rank, f.seed);
+    return initial_factors<T>(grid, dist, v_block, parse_init(f.init), f.rank, seed);
   }
   const std::vector<std::int64_t> columns =
-      f.init == "vca" ? vca_select_columns(grid, dist, v_block, f.rank, f.seed)
+      f.init == "vca" ? vca_select_columns(grid, dist, v_block, f.rank, seed)
                       : spa_select_columns(grid, dist, v_block, f.rank);
   std::string chosen;
   for (const std::int64_t j : columns) {
@@ -126,32 +126,65 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
                   number("%.4g", solver.unmixing.volume_weight) + " (structured residual " +
                   number("%.3g", scale.structured_energy / stats.sum_of_squares) +
                   " of ||V||^2), epsilon " + number("%.4g", solver.unmixing.volume_epsilon));
-  auto [w_own, ht_own] =
-      resume_from
-          ? read_resume_factors<T>(grid, dist, checkpoint.options.path, f.rank)
-          : unmixing_start<T>(grid, dist, v_block, options, solver.unmixing, metadata, printer);
-  init_seconds = MPI_Wtime() - init_seconds;
+  const double weights_seconds = MPI_Wtime() - init_seconds;
   clock.stop();
-  comm::allreduce_max(grid.all(), &init_seconds, 1);
-  printer.message("initialisation: " + number("%.3f", init_seconds) + " s (" +
-                  (resume_from ? "checkpoint" : f.init) + ")");
 
   const std::optional<ResumeState> resume =
       resume_from ? std::optional<ResumeState>(resume_from->state) : std::nullopt;
   const int iterations_before = resume ? resume->iterations : 0;
   const DriverControl<T> control = make_driver_control<T>(grid, dist, checkpoint, printer, resume);
-  const Factorization<T> result = run_alternating_updates<T>(
-      grid, dist, v_block, stats, std::move(w_own), std::move(ht_own), solver,
-      [&](const IterationRecord& record) { printer.iteration(record); }, control);
+  // --restarts: starts with seeds seed, seed + 1, ... under the same weights
+  // (measured once, with --seed), so their objectives compare; the lowest is
+  // kept. A resume continues the checkpoint's one run.
+  const int starts = resume_from ? 1 : f.restarts;
+  Factorization<T> result;
+  std::vector<std::int64_t> seeds;
+  std::vector<double> objectives;
+  std::uint64_t kept_seed = checkpoint.seed;
+  for (int start = 0; start < starts; ++start) {
+    const std::uint64_t seed = checkpoint.seed + static_cast<std::uint64_t>(start);
+    clock.enter(perf::Phase::kInit);
+    double start_seconds = MPI_Wtime();
+    auto [w_own, ht_own] =
+        resume_from ? read_resume_factors<T>(grid, dist, checkpoint.options.path, f.rank)
+                    : unmixing_start<T>(grid, dist, v_block, options, solver.unmixing, metadata,
+                                        seed, printer);
+    start_seconds = MPI_Wtime() - start_seconds + (start == 0 ? weights_seconds : 0.0);
+    clock.stop();
+    comm::allreduce_max(grid.all(), &start_seconds, 1);
+    printer.message("initialisation: " + number("%.3f", start_seconds) + " s (" +
+                    (resume_from ? std::string("checkpoint") : f.init) +
+                    (starts > 1 ? ", restart " + std::to_string(start + 1) + " of " +
+                                      std::to_string(starts) + ", seed " + std::to_string(seed)
+                                : std::string()) +
+                    ")");
+    Factorization<T> run = run_alternating_updates<T>(
+        grid, dist, v_block, stats, std::move(w_own), std::move(ht_own), solver,
+        [&](const IterationRecord& record) { printer.iteration(record); }, control);
+    if (starts > 1) {
+      printer.message("restart " + std::to_string(start + 1) + ": final objective " +
+                      number("%.6e", run.objective));
+    }
+    seeds.push_back(static_cast<std::int64_t>(seed));
+    objectives.push_back(run.objective);
+    const bool interrupted = run.stop_reason == StopReason::kInterrupted;
+    if (start == 0 || run.objective < result.objective) {  // replicated: every rank agrees
+      result = std::move(run);
+      kept_seed = seed;
+      init_seconds = start_seconds;
+    }
+    if (interrupted) break;
+  }
+  if (starts > 1) printer.message("kept the run with seed " + std::to_string(kept_seed));
 
   io::RunDescription run;
   run.algorithm = to_string(solver.algorithm);
   run.loss = to_string(solver.loss);
   run.precision = to_string(f.precision);
-  run.seed = static_cast<std::int64_t>(checkpoint.seed);
+  run.seed = static_cast<std::int64_t>(kept_seed);
   run.init_seconds = init_seconds;
-  run.restart_seeds = {run.seed};
-  run.restart_objectives = {result.objective};
+  run.restart_seeds = seeds;
+  run.restart_objectives = objectives;
   run.input = f.input;
   run.dataset = f.dataset;
   run.options = options.to_text();

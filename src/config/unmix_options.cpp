@@ -40,12 +40,14 @@ void UnmixOptions::validate() const {
     throw UsageError("gridnmf unmix supports --loss frobenius only (sum-to-one and volume "
                      "terms are least-squares terms)");
   }
-  if (factorize.restarts != 1) {
-    throw UsageError("--restarts is not supported by gridnmf unmix yet; run it with other "
-                     "--seed values instead");
+  if (factorize.restarts > 1 && factorize.init == "spa") {
+    throw UsageError("--restarts " + std::to_string(factorize.restarts) +
+                     " with --init spa would repeat the same run; restarts need --init vca, "
+                     "random or nndsvdar");
   }
-  // The rest (input, output, init file, stopping) as for factorize; its
-  // --init check knows nothing of vca, so check that one here.
+  // The rest (input, output, init file, restarts, stopping) as for factorize;
+  // its --init check knows nothing of vca and spa (both checked here), and
+  // VCA depends on the seed as random does.
   FactorizeOptions checked = factorize;
   if (checked.init == "vca" || checked.init == "spa") checked.init = "random";
   checked.validate();
