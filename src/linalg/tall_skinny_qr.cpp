@@ -26,7 +26,7 @@ void check_info(int info, const char* routine) {
 // PDGEMR2D between rank r's one-block piece and rows [begin, begin + size) of
 // the block-distributed matrix, in the direction `to_target`.
 void copy_pieces(const BlacsContext& context, const std::vector<IndexRange>& pieces,
-                 std::int64_t width, std::vector<double>& piece, std::vector<double>& target,
+                 std::int64_t width, double* piece, double* target,
                  const Descriptor& target_desc, bool to_target) {
   const int ctx = context.get();
   const int n = static_cast<int>(width);
@@ -37,8 +37,8 @@ void copy_pieces(const BlacsContext& context, const std::vector<IndexRange>& pie
     const Descriptor piece_desc(context, pieces[r].size, width, pieces[r].size, width, r, 0);
     const int m = static_cast<int>(pieces[r].size);
     const int row = static_cast<int>(pieces[r].begin) + 1;
-    double* local_piece = piece.empty() ? &dummy : piece.data();
-    double* local_target = target.empty() ? &dummy : target.data();
+    double* local_piece = piece != nullptr ? piece : &dummy;
+    double* local_target = target != nullptr ? target : &dummy;
     if (to_target) {
       pdgemr2d_(&m, &n, local_piece, &one, &one, piece_desc.get(), local_target, &row, &one,
                 target_desc.get(), &ctx);
@@ -47,6 +47,26 @@ void copy_pieces(const BlacsContext& context, const std::vector<IndexRange>& pie
                 piece_desc.get(), &ctx);
     }
   }
+}
+
+// True when rank r's piece is exactly rows [r * block, (r + 1) * block) of
+// the block distribution (the last one clipped at M): no copy is needed.
+bool pieces_are_blocks(const std::vector<IndexRange>& pieces, std::int64_t block,
+                       std::int64_t total) {
+  for (size_t r = 0; r < pieces.size(); ++r) {
+    const std::int64_t begin = std::min(total, static_cast<std::int64_t>(r) * block);
+    const std::int64_t end = std::min(total, begin + block);
+    if (pieces[r].size != end - begin || (pieces[r].size > 0 && pieces[r].begin != begin)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Grows `buffer` to at least `size` entries; never shrinks (pages stay mapped).
+double* at_least(std::vector<double>& buffer, size_t size) {
+  if (buffer.size() < size) buffer.resize(size);
+  return buffer.data();
 }
 
 }  // namespace
@@ -69,25 +89,27 @@ LocalMatrix<double> TallSkinnyQr::factor(const std::vector<IndexRange>& pieces,
   // Block distribution on the P x 1 grid: ceil(M / P) rows per process.
   const std::int64_t block = std::max<std::int64_t>(1, (total + ranks - 1) / ranks);
   const Descriptor target_desc(context_, total, l, block, l);
-  std::vector<double> target(static_cast<size_t>(target_desc.lld()) * l);
+  const bool in_place = pieces_are_blocks(pieces, block, total);
+  const size_t target_size = static_cast<size_t>(target_desc.lld()) * l;
 
-  // Column-major copy of this rank's piece.
-  std::vector<double> piece(static_cast<size_t>(own.size()));
+  // Column-major copy of this rank's piece (with the leading dimension of
+  // the target when it is the target).
+  const std::int64_t piece_ld = in_place ? target_desc.lld() : std::max<std::int64_t>(1, own.rows);
+  double* piece = at_least(piece_, static_cast<size_t>(piece_ld * l));
   for (std::int64_t r = 0; r < own.rows; ++r)
-    for (std::int64_t c = 0; c < l; ++c) piece[c * own.rows + r] = own(r, c);
-  copy_pieces(context_, pieces, l, piece, target, target_desc, true);
+    for (std::int64_t c = 0; c < l; ++c) piece[c * piece_ld + r] = own(r, c);
+  double* target = in_place ? piece : at_least(target_, target_size);
+  if (!in_place) copy_pieces(context_, pieces, l, piece, target, target_desc, true);
 
   const int m = static_cast<int>(total), n = static_cast<int>(l), one = 1;
-  std::vector<double> tau(static_cast<size_t>(std::max(1, target_desc.local_cols())));
+  double* tau = at_least(tau_, static_cast<size_t>(std::max(1, target_desc.local_cols())));
   double query = 0.0;
   int lwork = -1, info = 0;
-  pdgeqrf_(&m, &n, target.data(), &one, &one, target_desc.get(), tau.data(), &query, &lwork,
-           &info);
+  pdgeqrf_(&m, &n, target, &one, &one, target_desc.get(), tau, &query, &lwork, &info);
   check_info(info, "PDGEQRF workspace query");
   lwork = static_cast<int>(query) + 1;
-  std::vector<double> work(static_cast<size_t>(lwork));
-  pdgeqrf_(&m, &n, target.data(), &one, &one, target_desc.get(), tau.data(), work.data(), &lwork,
-           &info);
+  pdgeqrf_(&m, &n, target, &one, &one, target_desc.get(), tau,
+           at_least(work_, static_cast<size_t>(lwork)), &lwork, &info);
   check_info(info, "PDGEQRF");
 
   // R is the upper triangle of the first l global rows; the pieces are
@@ -103,18 +125,16 @@ LocalMatrix<double> TallSkinnyQr::factor(const std::vector<IndexRange>& pieces,
   comm::allreduce_sum(comm_, r_factor.data(), l * l);
 
   lwork = -1;
-  pdorgqr_(&m, &n, &n, target.data(), &one, &one, target_desc.get(), tau.data(), &query, &lwork,
-           &info);
+  pdorgqr_(&m, &n, &n, target, &one, &one, target_desc.get(), tau, &query, &lwork, &info);
   check_info(info, "PDORGQR workspace query");
   lwork = static_cast<int>(query) + 1;
-  work.assign(static_cast<size_t>(lwork), 0.0);
-  pdorgqr_(&m, &n, &n, target.data(), &one, &one, target_desc.get(), tau.data(), work.data(),
-           &lwork, &info);
+  pdorgqr_(&m, &n, &n, target, &one, &one, target_desc.get(), tau,
+           at_least(work_, static_cast<size_t>(lwork)), &lwork, &info);
   check_info(info, "PDORGQR");
 
-  copy_pieces(context_, pieces, l, piece, target, target_desc, false);
+  if (!in_place) copy_pieces(context_, pieces, l, piece, target, target_desc, false);
   for (std::int64_t r = 0; r < own.rows; ++r)
-    for (std::int64_t c = 0; c < l; ++c) own(r, c) = piece[c * own.rows + r];
+    for (std::int64_t c = 0; c < l; ++c) own(r, c) = piece[c * piece_ld + r];
   return r_factor;
 }
 

@@ -16,7 +16,9 @@ namespace gridnmf::linalg {
 // no ScaLAPACK distribution, so each rank's piece is described as a one-block
 // matrix living on that rank alone and PDGEMR2D copies it into a block
 // distribution on a P x 1 BLACS grid, where PDGEQRF/PDORGQR run; Q comes back
-// the same way.
+// the same way. When the pieces already are that block distribution (one
+// rank, or equal pieces) the copies are skipped. Buffers are kept between
+// factorizations: first touches of fresh pages cost more than the small QR.
 class TallSkinnyQr {
  public:
   // Collective over `comm` (creates the BLACS grid once for many factorizations).
@@ -31,6 +33,10 @@ class TallSkinnyQr {
  private:
   MPI_Comm comm_;
   BlacsContext context_;
+  std::vector<double> piece_;   // this rank's rows, column-major
+  std::vector<double> target_;  // its block of the block distribution
+  std::vector<double> tau_;
+  std::vector<double> work_;
 };
 
 }  // namespace gridnmf::linalg
