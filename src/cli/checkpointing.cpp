@@ -47,20 +47,17 @@ io::CheckpointHeader open_resume_point(MPI_Comm comm, const std::string& path,
   return header;
 }
 
-template <typename T>
-std::pair<LocalMatrix<T>, LocalMatrix<T>> read_resume_factors(const ProcessGrid& grid,
-                                                              const Distribution& dist,
-                                                              const std::string& path,
-                                                              std::int64_t k) {
-  const IndexRange w_rows = dist.owned_w_rows(grid.row(), grid.col());
-  const IndexRange h_cols = dist.owned_h_cols(grid.row(), grid.col());
-  io::Hdf5Handle file = io::open_parallel_file(grid.all(), path);
-  auto w = io::read_w_rows<T>(grid.all(), file.get(), path, "W", dist.rows(), k, w_rows);
-  auto ht = io::read_h_cols<T>(grid.all(), file.get(), path, "H", k, dist.cols(), h_cols);
-  io::check_nonnegative_finite(grid.all(), w, w_rows, IndexRange{0, k}, path + ":/W");
-  io::check_nonnegative_finite(grid.all(), transposed(ht), IndexRange{0, k}, h_cols,
-                               path + ":/H");
-  return {std::move(w), std::move(ht)};
+Interrupted interrupted_run(int iterations, const CheckpointOptions& checkpoint,
+                            const std::string& output) {
+  const int signo = StopSignals::received();
+  return Interrupted(std::string("stopped by ") +
+                     (signo != 0 ? signal_name(signo) : "a signal on another rank") +
+                     " after iteration " + std::to_string(iterations) + "; wrote " +
+                     (checkpoint.enabled() ? "checkpoint " + checkpoint.path + " and "
+                                           : std::string()) +
+                     "result " + output +
+                     (checkpoint.enabled() ? "; rerun with --resume to continue" : "") +
+                     " (exit code 75)");
 }
 
 template <typename T>
@@ -94,8 +91,6 @@ DriverControl<T> make_driver_control(const ProcessGrid& grid, const Distribution
 }
 
 #define GRIDNMF_INSTANTIATE_CHECKPOINTING(T)                                                \
-  template std::pair<LocalMatrix<T>, LocalMatrix<T>> read_resume_factors<T>(                \
-      const ProcessGrid&, const Distribution&, const std::string&, std::int64_t);           \
   template DriverControl<T> make_driver_control<T>(const ProcessGrid&, const Distribution&, \
                                                    const CheckpointContext&,                \
                                                    const ProgressPrinter&,                  \

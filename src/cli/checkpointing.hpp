@@ -7,6 +7,7 @@
 #include "gridnmf/cli/progress.hpp"
 #include "gridnmf/config/checkpoint_options.hpp"
 #include "gridnmf/config/factorize_options.hpp"
+#include "gridnmf/error.hpp"
 #include "gridnmf/io/checkpoint.hpp"
 #include "gridnmf/io/matrix_reader.hpp"
 
@@ -24,15 +25,6 @@ io::CheckpointProblem checkpoint_problem(const FactorizeOptions& options,
 io::CheckpointHeader open_resume_point(MPI_Comm comm, const std::string& path,
                                        const io::CheckpointProblem& current);
 
-// This rank's slices of the checkpoint's W and H on the current grid (which may
-// differ from the grid that wrote it), checked to be finite and non-negative.
-// Collective over grid.all().
-template <typename T>
-std::pair<LocalMatrix<T>, LocalMatrix<T>> read_resume_factors(const ProcessGrid& grid,
-                                                              const Distribution& dist,
-                                                              const std::string& path,
-                                                              std::int64_t k);
-
 // Everything a checkpoint records about the run besides the iterate.
 struct CheckpointContext {
   CheckpointOptions options;
@@ -40,6 +32,11 @@ struct CheckpointContext {
   std::uint64_t seed = 0;
   std::string options_text;
 };
+
+// The error that ends a run stopped by a signal (exit code 75): which signal,
+// the last iteration, the files written and how to continue. Replicated.
+Interrupted interrupted_run(int iterations, const CheckpointOptions& checkpoint,
+                            const std::string& output);
 
 // The driver control of a run: stop votes from StopSignals; a checkpoint
 // written after every --checkpoint-every-th iteration, when

@@ -94,7 +94,7 @@ BestOfRestarts<T> resume_run(const ProcessGrid& grid, const Distribution& dist,
   BestOfRestarts<T> run;
   run.init_seconds = MPI_Wtime();
   perf::PhaseClock init_clock(perf::Phase::kInit);
-  auto [w_own, ht_own] = read_resume_factors<T>(grid, dist, checkpoint, options.rank);
+  auto [w_own, ht_own] = read_factors_file<T>(grid, dist, checkpoint, options.rank);
   init_clock.stop();
   run.init_seconds = MPI_Wtime() - run.init_seconds;
   comm::allreduce_max(grid.all(), &run.init_seconds, 1);

@@ -79,17 +79,7 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
                   flops_per_iteration(dist, options.rank, options.solver.loss));
   printer.message("wrote " + options.output);
   if (runs.interrupted) {
-    const int signo = StopSignals::received();
-    throw Interrupted(std::string("stopped by ") +
-                      (signo != 0 ? signal_name(signo) : "a signal on another rank") +
-                      " after iteration " + std::to_string(result.iterations) + "; wrote " +
-                      (checkpoint.options.enabled()
-                           ? "checkpoint " + checkpoint.options.path + " and "
-                           : std::string()) +
-                      "result " + options.output +
-                      (checkpoint.options.enabled() ? "; rerun with --resume to continue"
-                                                    : "") +
-                      " (exit code 75)");
+    throw interrupted_run(result.iterations, checkpoint.options, options.output);
   }
 }
 

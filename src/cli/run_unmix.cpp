@@ -146,7 +146,7 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
     clock.enter(perf::Phase::kInit);
     double start_seconds = MPI_Wtime();
     auto [w_own, ht_own] =
-        resume_from ? read_resume_factors<T>(grid, dist, checkpoint.options.path, f.rank)
+        resume_from ? read_factors_file<T>(grid, dist, checkpoint.options.path, f.rank)
                     : unmixing_start<T>(grid, dist, v_block, options, solver.unmixing, metadata,
                                         seed, printer);
     start_seconds = MPI_Wtime() - start_seconds + (start == 0 ? weights_seconds : 0.0);
@@ -203,17 +203,7 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
                   MPI_Wtime() - start_time, flops_per_iteration(dist, f.rank, solver.loss));
   printer.message("wrote " + f.output);
   if (result.stop_reason == StopReason::kInterrupted) {
-    const int signo = StopSignals::received();
-    throw Interrupted(std::string("stopped by ") +
-                      (signo != 0 ? signal_name(signo) : "a signal on another rank") +
-                      " after iteration " + std::to_string(result.iterations) + "; wrote " +
-                      (checkpoint.options.enabled()
-                           ? "checkpoint " + checkpoint.options.path + " and "
-                           : std::string()) +
-                      "result " + f.output +
-                      (checkpoint.options.enabled() ? "; rerun with --resume to continue"
-                                                    : "") +
-                      " (exit code 75)");
+    throw interrupted_run(result.iterations, checkpoint.options, f.output);
   }
 }
 

@@ -14,21 +14,6 @@ namespace gridnmf {
 
 namespace {
 
-template <typename T>
-std::pair<LocalMatrix<T>, LocalMatrix<T>> factors_from_file(const ProcessGrid& grid,
-                                                            const Distribution& dist,
-                                                            const std::string& path,
-                                                            std::int64_t k) {
-  const IndexRange w_rows = dist.owned_w_rows(grid.row(), grid.col());
-  const IndexRange h_cols = dist.owned_h_cols(grid.row(), grid.col());
-  io::Hdf5Handle file = io::open_parallel_file(grid.all(), path);
-  auto w = io::read_w_rows<T>(grid.all(), file.get(), path, "W", dist.rows(), k, w_rows);
-  auto ht = io::read_h_cols<T>(grid.all(), file.get(), path, "H", k, dist.cols(), h_cols);
-  io::check_nonnegative_finite(grid.all(), w, w_rows, IndexRange{0, k}, path + ":/W");
-  io::check_nonnegative_finite(grid.all(), transposed(ht), IndexRange{0, k}, h_cols,
-                               path + ":/H");
-  return {std::move(w), std::move(ht)};
-}
 
 NndsvdFill fill_of(InitMethod method) {
   if (method == InitMethod::kNndsvda) return NndsvdFill::kMean;
@@ -47,7 +32,7 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> initial_factors(const ProcessGrid& gri
                                                           const linalg::SvdSettings& svd) {
   switch (init.method) {
     case InitMethod::kFile:
-      return factors_from_file<T>(grid, dist, init.path, k);
+      return read_factors_file<T>(grid, dist, init.path, k);
     case InitMethod::kNndsvd:
     case InitMethod::kNndsvda:
     case InitMethod::kNndsvdar: {
@@ -71,6 +56,26 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> initial_factors(const ProcessGrid& gri
   }
 }
 
+template <typename T>
+std::pair<LocalMatrix<T>, LocalMatrix<T>> read_factors_file(const ProcessGrid& grid,
+                                                            const Distribution& dist,
+                                                            const std::string& path,
+                                                            std::int64_t k) {
+  const IndexRange w_rows = dist.owned_w_rows(grid.row(), grid.col());
+  const IndexRange h_cols = dist.owned_h_cols(grid.row(), grid.col());
+  io::Hdf5Handle file = io::open_parallel_file(grid.all(), path);
+  auto w = io::read_w_rows<T>(grid.all(), file.get(), path, "W", dist.rows(), k, w_rows);
+  auto ht = io::read_h_cols<T>(grid.all(), file.get(), path, "H", k, dist.cols(), h_cols);
+  io::check_nonnegative_finite(grid.all(), w, w_rows, IndexRange{0, k}, path + ":/W");
+  io::check_nonnegative_finite(grid.all(), transposed(ht), IndexRange{0, k}, h_cols,
+                               path + ":/H");
+  return {std::move(w), std::move(ht)};
+}
+
+template std::pair<LocalMatrix<double>, LocalMatrix<double>> read_factors_file<double>(
+    const ProcessGrid&, const Distribution&, const std::string&, std::int64_t);
+template std::pair<LocalMatrix<float>, LocalMatrix<float>> read_factors_file<float>(
+    const ProcessGrid&, const Distribution&, const std::string&, std::int64_t);
 template std::pair<LocalMatrix<double>, LocalMatrix<double>> initial_factors<double>(
     const ProcessGrid&, const Distribution&, const LocalMatrix<double>&, const InitChoice&,
     std::int64_t, std::uint64_t, const linalg::SvdSettings&);

@@ -29,4 +29,14 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> initial_factors(const ProcessGrid& gri
                                                           std::uint64_t seed,
                                                           const linalg::SvdSettings& svd = {});
 
+// This rank's slices of /W (m x k) and /H (k x n) of an HDF5 file (a result,
+// a checkpoint or --init file:), checked against m, n, k and to be finite
+// and non-negative; the file's grid does not matter. Throws Error on every
+// rank. Collective over grid.all().
+template <typename T>
+std::pair<LocalMatrix<T>, LocalMatrix<T>> read_factors_file(const ProcessGrid& grid,
+                                                            const Distribution& dist,
+                                                            const std::string& path,
+                                                            std::int64_t k);
+
 }  // namespace gridnmf
