@@ -11,7 +11,12 @@
 
 namespace gridnmf {
 
-double flops_per_iteration(const Distribution& dist, std::int64_t k, const Loss& loss) {
+double flops_per_iteration(const Distribution& dist, std::int64_t k, const Loss& loss,
+                           std::int64_t nonzeros) {
+  if (nonzeros > 0) {
+    const double per_product = 2.0 * static_cast<double>(nonzeros) * static_cast<double>(k);
+    return loss.is_frobenius() ? 2.0 * per_product : 4.0 * per_product;
+  }
   // One m x n x k GEMM is 2 m n k flops. Frobenius: V^T W and V H^T. Other
   // losses, per half: W_i H_j and the numerator product, plus the denominator
   // product unless beta = 1 (column sums instead).
@@ -22,9 +27,9 @@ double flops_per_iteration(const Distribution& dist, std::int64_t k, const Loss&
 }
 
 template <typename T>
-MatrixStatistics global_statistics(const ProcessGrid& grid, const LocalMatrix<T>& v_block) {
+MatrixStatistics global_statistics(const ProcessGrid& grid, const DataBlock<T>& v_block) {
   double sums[2] = {0.0, 0.0};
-  for (const T value : v_block.values) {
+  for (const T value : v_block.stored_values()) {
     sums[0] += value;
     sums[1] += static_cast<double>(value) * value;
   }
@@ -48,7 +53,7 @@ void check_message_sizes(const Distribution& dist, std::int64_t k) {
 
 template <typename T>
 Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribution& dist,
-                                         const LocalMatrix<T>& v_block,
+                                         const DataBlock<T>& v_block,
                                          const MatrixStatistics& v_stats,
                                          LocalMatrix<T> w_own, LocalMatrix<T> ht_own,
                                          const SolverSettings& settings,
@@ -63,6 +68,12 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
     result.ht_own = std::move(ht_own);
     return result;
   }
+  if (v_block.is_sparse() && !settings.loss.is_frobenius() && settings.loss.beta != 1.0) {
+    // Replicated: the input's kind and the loss are the same on every rank.
+    throw UsageError("--loss " + to_string(settings.loss) +
+                     " is not supported on sparse input (its zeros would need the dense W H); "
+                     "use --loss frobenius or kullback-leibler, or convert the input to dense");
+  }
   if (settings.loss.is_frobenius()) {
     return run_frobenius_updates(grid, dist, v_block, v_stats, std::move(w_own),
                                  std::move(ht_own), settings, progress, control);
@@ -72,9 +83,9 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
 }
 
 #define GRIDNMF_INSTANTIATE_DRIVER(T)                                                        \
-  template MatrixStatistics global_statistics<T>(const ProcessGrid&, const LocalMatrix<T>&); \
+  template MatrixStatistics global_statistics<T>(const ProcessGrid&, const DataBlock<T>&);   \
   template Factorization<T> run_alternating_updates<T>(                                      \
-      const ProcessGrid&, const Distribution&, const LocalMatrix<T>&,                        \
+      const ProcessGrid&, const Distribution&, const DataBlock<T>&,                          \
       const MatrixStatistics&, LocalMatrix<T>, LocalMatrix<T>, const SolverSettings&,        \
       const ProgressCallback&, const DriverControl<T>&);
 GRIDNMF_INSTANTIATE_DRIVER(double)

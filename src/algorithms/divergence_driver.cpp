@@ -9,6 +9,8 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/local/beta_divergence.hpp"
+#include "gridnmf/local/blas.hpp"
+#include "gridnmf/local/sparse_products.hpp"
 #include "gridnmf/perf/loop_meter.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
 
@@ -28,18 +30,50 @@ void add_sums(const LocalMatrix<T>& x, double& sum, double& squares) {
   }
 }
 
+// The local parts of the global terms sparse KL needs, after the scalars:
+// the column sums of the owned Ht (k), then the Gram matrices of the owned
+// W and Ht (k x k each).
+template <typename T>
+void add_sparse_terms(const LocalMatrix<T>& ht_own, const LocalMatrix<T>& w_own,
+                      LocalMatrix<T>& gram_scratch, double* out) {
+  const std::int64_t k = ht_own.cols;
+  std::vector<T> sums(static_cast<size_t>(k));
+  local::column_sums(ht_own.data(), ht_own.rows, k, sums.data());
+  std::copy(sums.begin(), sums.end(), out);
+  local::gram(w_own.data(), w_own.rows, k, gram_scratch.data());
+  std::copy(gram_scratch.values.begin(), gram_scratch.values.end(), out + k);
+  local::gram(ht_own.data(), ht_own.rows, k, gram_scratch.data());
+  std::copy(gram_scratch.values.begin(), gram_scratch.values.end(), out + k + k * k);
+}
+
+// Completes the reduced sparse sums: divergence += sum(WH) with sum(WH) =
+// (1^T W)(H 1), squared error = ||V||^2 - 2 <V, WH> + <W^T W, H H^T>. The
+// bundle starts with the column sums of W (k values).
+void complete_sparse_sums(const double* bundle, double* scalars, std::int64_t k,
+                          const MatrixStatistics& v_stats) {
+  const double* h_row_sums = scalars + kScalars;
+  const double* gram_w = h_row_sums + k;
+  const double* gram_h = gram_w + k * k;
+  double sum_wh = 0.0, gram_dot = 0.0;
+  for (std::int64_t l = 0; l < k; ++l) sum_wh += bundle[l] * h_row_sums[l];
+  for (std::int64_t i = 0; i < k * k; ++i) gram_dot += gram_w[i] * gram_h[i];
+  scalars[kDivergence] += sum_wh;
+  scalars[kSquaredError] = std::max(v_stats.sum_of_squares + scalars[kSquaredError] + gram_dot, 0.0);
+}
+
 }  // namespace
 
 template <typename T>
 Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribution& dist,
-                                        const LocalMatrix<T>& v_block,
+                                        const DataBlock<T>& v_block,
                                         const MatrixStatistics& v_stats, LocalMatrix<T> w_own,
                                         LocalMatrix<T> ht_own, const SolverSettings& settings,
                                         const ProgressCallback& progress,
                                         const DriverControl<T>& control) {
   const std::int64_t k = w_own.cols;
-  const std::int64_t m_i = v_block.rows;
-  const std::int64_t n_j = v_block.cols;
+  const std::int64_t m_i = v_block.rows();
+  const std::int64_t n_j = v_block.cols();
+  const bool sparse = v_block.is_sparse();
   const std::vector<std::int64_t> w_pieces = dist.w_piece_sizes(grid.row());
   const std::vector<std::int64_t> h_pieces = dist.h_piece_sizes(grid.col());
   const double beta = settings.loss.beta;
@@ -47,8 +81,15 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
   const Penalty& pen_h = settings.penalty_h;
   const double time_limit = settings.stopping.time_limit_seconds;
 
-  local::BetaDivergenceTerms<T> terms(beta, v_block.data(), m_i, n_j, k);
+  // A sparse block (KL only) is visited at its nonzeros; the dense terms
+  // object is then built on an empty block and never used.
+  local::BetaDivergenceTerms<T> terms(beta, sparse ? nullptr : v_block.dense().data(),
+                                      sparse ? 0 : m_i, sparse ? 0 : n_j, k);
   const bool full_denominator = terms.forms_denominator();
+  // Sparse KL: sum(WH) = (1^T W)(H 1) and ||WH||^2 = <W^T W, H H^T> from the
+  // row sums of H and both Gram matrices, reduced with the rest of the bundle.
+  const std::int64_t sparse_extra = sparse ? k + 2 * k * k : 0;
+  LocalMatrix<T> gram_scratch(sparse ? k : 0, k);
   // W_i and H_j stay gathered across halves: each half re-gathers only the
   // factor it just updated.
   LocalMatrix<T> w_block(m_i, k), ht_block(n_j, k);
@@ -56,7 +97,7 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
   LocalMatrix<T> numer_part(longest, k), denom_part(full_denominator ? longest : 0, k);
   LocalMatrix<T> numer_own(std::max(w_own.rows, ht_own.rows), k);
   LocalMatrix<T> denom_own(full_denominator ? numer_own.rows : 0, k);
-  std::vector<double> bundle(static_cast<size_t>(k + kScalars));
+  std::vector<double> bundle(static_cast<size_t>(k + kScalars + sparse_extra));
   std::vector<double> h_row_sums(static_cast<size_t>(k));
   std::vector<T> shared_denominator(static_cast<size_t>(k));
   std::vector<T> local_sums(static_cast<size_t>(k));  // column sums of an owned piece
@@ -105,9 +146,15 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
   for (int iteration = first_iteration;; ++iteration) {
     // H half, and the evaluation of the current iterate (number iteration - 1).
     clock.enter(perf::Phase::kGemm);
-    const local::BlockSums block = terms.h_half(
-        w_block.data(), ht_block.data(), numer_part.data(),
-        full_denominator ? denom_part.data() : nullptr);
+    local::BlockSums block;
+    local::SampledSums sampled;
+    if (sparse) {
+      local::kl_numerator_h_side(v_block.sparse(), w_block.data(), ht_block.data(), k,
+                                 numer_part.data(), &sampled);
+    } else {
+      block = terms.h_half(w_block.data(), ht_block.data(), numer_part.data(),
+                           full_denominator ? denom_part.data() : nullptr);
+    }
     reduce_terms(grid.col_comm(), h_pieces);
     clock.enter(perf::Phase::kGram);
     std::fill(bundle.begin(), bundle.end(), 0.0);
@@ -120,6 +167,11 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     scalars[kSquaredError] = block.squared_error;
     add_sums(w_own, scalars[kSumW], scalars[kSquaresW]);
     add_sums(ht_own, scalars[kSumH], scalars[kSquaresH]);
+    if (sparse) {
+      scalars[kDivergence] = sampled.log_terms;
+      scalars[kSquaredError] = -2.0 * sampled.cross_term;
+      add_sparse_terms(ht_own, w_own, gram_scratch, scalars + kScalars);
+    }
     // The iterate being evaluated finished at iterate_seconds; the limit applies to it.
     scalars[kPastTimeLimit] = time_limit > 0 && iterate_seconds > time_limit ? 1.0 : 0.0;
     scalars[kIterateSeconds] = iterate_seconds;
@@ -128,6 +180,7 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     clock.enter(perf::Phase::kObjective);
 
     // Replicated from here: every rank takes the same branches.
+    if (sparse) complete_sparse_sums(bundle.data(), scalars, k, v_stats);
     const double objective = scalars[kDivergence] + pen_w.l1 * scalars[kSumW] +
                              0.5 * pen_w.l2 * scalars[kSquaresW] + pen_h.l1 * scalars[kSumH] +
                              0.5 * pen_h.l2 * scalars[kSquaresH];
@@ -163,9 +216,14 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     // W half with the new H.
     // The sums of this half describe no iterate (old W, new H): skip them.
     clock.enter(perf::Phase::kGemm);
-    terms.w_half(w_block.data(), ht_block.data(), numer_part.data(),
-                 full_denominator ? denom_part.data() : nullptr,
-                 local::BetaDivergenceTerms<T>::Sums::kSkip);
+    if (sparse) {
+      local::kl_numerator_w_side(v_block.sparse(), w_block.data(), ht_block.data(), k,
+                                 numer_part.data(), nullptr);
+    } else {
+      terms.w_half(w_block.data(), ht_block.data(), numer_part.data(),
+                   full_denominator ? denom_part.data() : nullptr,
+                   local::BetaDivergenceTerms<T>::Sums::kSkip);
+    }
     reduce_terms(grid.row_comm(), w_pieces);
     if (!full_denominator) {  // the row sums of the whole H
       clock.enter(perf::Phase::kGram);
@@ -187,11 +245,11 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
 }
 
 template Factorization<double> run_divergence_updates<double>(
-    const ProcessGrid&, const Distribution&, const LocalMatrix<double>&, const MatrixStatistics&,
+    const ProcessGrid&, const Distribution&, const DataBlock<double>&, const MatrixStatistics&,
     LocalMatrix<double>, LocalMatrix<double>, const SolverSettings&, const ProgressCallback&,
     const DriverControl<double>&);
 template Factorization<float> run_divergence_updates<float>(
-    const ProcessGrid&, const Distribution&, const LocalMatrix<float>&, const MatrixStatistics&,
+    const ProcessGrid&, const Distribution&, const DataBlock<float>&, const MatrixStatistics&,
     LocalMatrix<float>, LocalMatrix<float>, const SolverSettings&, const ProgressCallback&,
     const DriverControl<float>&);
 

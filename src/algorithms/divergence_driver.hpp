@@ -11,7 +11,7 @@ namespace gridnmf {
 // pass follows the last iteration. Collective over grid.all().
 template <typename T>
 Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribution& dist,
-                                        const LocalMatrix<T>& v_block,
+                                        const DataBlock<T>& v_block,
                                         const MatrixStatistics& v_stats, LocalMatrix<T> w_own,
                                         LocalMatrix<T> ht_own, const SolverSettings& settings,
                                         const ProgressCallback& progress,

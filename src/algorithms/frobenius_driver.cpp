@@ -10,7 +10,7 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/local/blas.hpp"
-#include "gridnmf/local/cross_products.hpp"
+#include "gridnmf/local/block_products.hpp"
 #include "gridnmf/local/projected_gradient.hpp"
 #include "gridnmf/local/simplex_volume.hpp"
 #include "gridnmf/perf/loop_meter.hpp"
@@ -129,14 +129,14 @@ class UnmixingCorrections {
 
 template <typename T>
 Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distribution& dist,
-                                       const LocalMatrix<T>& v_block,
+                                       const DataBlock<T>& v_block,
                                        const MatrixStatistics& v_stats, LocalMatrix<T> w_own,
                                        LocalMatrix<T> ht_own, const SolverSettings& settings,
                                        const ProgressCallback& progress,
                                        const DriverControl<T>& control) {
   const std::int64_t k = w_own.cols;
-  const std::int64_t m_i = v_block.rows;
-  const std::int64_t n_j = v_block.cols;
+  const std::int64_t m_i = v_block.rows();
+  const std::int64_t n_j = v_block.cols();
   const std::vector<std::int64_t> w_pieces = dist.w_piece_sizes(grid.row());
   const std::vector<std::int64_t> h_pieces = dist.h_piece_sizes(grid.col());
   const StoppingRule& stopping = settings.stopping;
@@ -154,7 +154,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
   std::vector<T> pg_scratch(static_cast<size_t>(track_pg ? std::max(w_own.size(), ht_own.size()) : 0));
   GramBundle bundle_w(k, kWScalars), bundle_h(k, kHScalars);
 
-  local::CrossProducts<T> products(local::preferred_product_layout(), m_i, n_j, k);
+  local::BlockProducts<T> products(v_block, k);
   auto rule = make_update_rule<T>(settings.algorithm);
   ConvergenceMonitor monitor(stopping);
   UnmixingCorrections<T> unmixing(settings.unmixing, k, dist.cols());
@@ -166,7 +166,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     clock.enter(perf::Phase::kAllgather);
     comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, cols_by_k.data());
     clock.enter(perf::Phase::kGemm);
-    products.v_times(v_block.data(), cols_by_k.data(), rows_by_k.data());
+    products.v_times(cols_by_k.data(), rows_by_k.data());
     clock.enter(perf::Phase::kReduceScatter);
     comm::reduce_scatter_rows(grid.row_comm(), rows_by_k.data(), w_pieces, k, vht_own.data());
   };
@@ -209,7 +209,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     clock.enter(perf::Phase::kAllgather);
     comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, rows_by_k.data());
     clock.enter(perf::Phase::kGemm);
-    products.transposed_v_times(v_block.data(), rows_by_k.data(), cols_by_k.data());
+    products.transposed_v_times(rows_by_k.data(), cols_by_k.data());
     clock.enter(perf::Phase::kReduceScatter);
     comm::reduce_scatter_rows(grid.col_comm(), cols_by_k.data(), h_pieces, k, vtw_own.data());
     clock.enter(perf::Phase::kLocalUpdate);
@@ -304,11 +304,11 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
 }
 
 template Factorization<double> run_frobenius_updates<double>(
-    const ProcessGrid&, const Distribution&, const LocalMatrix<double>&, const MatrixStatistics&,
+    const ProcessGrid&, const Distribution&, const DataBlock<double>&, const MatrixStatistics&,
     LocalMatrix<double>, LocalMatrix<double>, const SolverSettings&, const ProgressCallback&,
     const DriverControl<double>&);
 template Factorization<float> run_frobenius_updates<float>(
-    const ProcessGrid&, const Distribution&, const LocalMatrix<float>&, const MatrixStatistics&,
+    const ProcessGrid&, const Distribution&, const DataBlock<float>&, const MatrixStatistics&,
     LocalMatrix<float>, LocalMatrix<float>, const SolverSettings&, const ProgressCallback&,
     const DriverControl<float>&);
 

@@ -81,8 +81,20 @@ DriverControl<T> make_driver_control(const ProcessGrid& grid, const Distribution
     if (!due) return;
     const double started = MPI_Wtime();
     const perf::ScopedPhase phase(perf::Phase::kCheckpoint);
-    io::write_checkpoint(grid, dist, options.path, context.problem, context.seed,
-                         context.options_text, snapshot);
+    if (context.order && !context.order->is_identity()) {
+      const LocalMatrix<T> w = comm::reorder_w_rows(grid, dist, context.order->rows,
+                                                    comm::OrderDirection::kToInput, snapshot.w_own);
+      const LocalMatrix<T> ht = comm::reorder_h_cols(
+          grid, dist, context.order->cols, comm::OrderDirection::kToInput, snapshot.ht_own);
+      io::write_checkpoint(grid, dist, options.path, context.problem, context.seed,
+                           context.options_text,
+                           IterationSnapshot<T>{snapshot.iteration, snapshot.elapsed,
+                                                snapshot.stop, w, ht, snapshot.history,
+                                                snapshot.optimizer});
+    } else {
+      io::write_checkpoint(grid, dist, options.path, context.problem, context.seed,
+                           context.options_text, snapshot);
+    }
     *last_write = snapshot.elapsed;
     printer.message("checkpoint: iteration " + std::to_string(snapshot.iteration) + " -> " +
                     options.path + " (" + std::to_string(MPI_Wtime() - started) + " s)");

@@ -5,6 +5,7 @@
 
 #include "gridnmf/algorithms/alternating_driver.hpp"
 #include "gridnmf/cli/progress.hpp"
+#include "gridnmf/comm/factor_order.hpp"
 #include "gridnmf/config/checkpoint_options.hpp"
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/error.hpp"
@@ -31,6 +32,9 @@ struct CheckpointContext {
   io::CheckpointProblem problem;
   std::uint64_t seed = 0;
   std::string options_text;
+  // The factors are written in the input's order; the run holds them in this
+  // order (a permuted sparse input), set before make_driver_control.
+  std::optional<comm::InputOrder> order;
 };
 
 // The error that ends a run stopped by a signal (exit code 75): which signal,

@@ -77,6 +77,7 @@ std::string short_number(double value) {
 struct FactorizeText {
   std::string algorithm, loss, grid, precision;
   std::int64_t seed = 0;
+  std::string balance = "permute";
 };
 
 // Declares the options factorize and unmix share into `problem`, with the
@@ -86,11 +87,13 @@ void describe_factorize_options(po::options_description& problem, FactorizeOptio
                                 FactorizeText& text, const char* rank_option,
                                 const char* rank_help, const char* init_help) {
   text = {to_string(options.solver.algorithm), to_string(options.solver.loss), "",
-          to_string(options.precision), static_cast<std::int64_t>(options.seed)};
+          to_string(options.precision), static_cast<std::int64_t>(options.seed), "permute"};
   StoppingRule& stopping = options.solver.stopping;
   problem.add_options()
       ("input", po::value(&options.input), "HDF5 file holding V (rows = features, columns = samples), or an ENVI header .hdr (rows = bands, columns = pixels)")
-      ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V in --input")
+      ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V in --input: a 2-D dataset, or a group holding a sparse matrix (data, indices, indptr, shape); when V is absent, a 10x Genomics /matrix or AnnData /X group is used")
+      ("transpose", po::bool_switch(&options.transpose), "factorize the transpose of the stored matrix (for files stored samples x features; AnnData is transposed by default, and --transpose keeps it as stored)")
+      ("balance", po::value(&text.balance)->default_value(text.balance), "sparse input: permute (spread heavy rows and columns over the ranks by a seeded permutation; results are written in the input's order) or none")
       (rank_option, po::value(&options.rank), rank_help)
       ("algorithm", po::value(&text.algorithm)->default_value(text.algorithm), "update rule: mu, hals or bpp")
       ("loss", po::value(&text.loss)->default_value(text.loss), "frobenius, kl, itakura-saito or beta:B (B in [0, 2]; mu only)")
@@ -120,6 +123,10 @@ void finish_factorize_options(FactorizeOptions& options, const FactorizeText& te
   options.solver.loss = loss_from_string(text.loss);
   options.precision = precision_from_string(text.precision);
   options.seed = static_cast<std::uint64_t>(non_negative_seed(text.seed));
+  if (text.balance != "permute" && text.balance != "none") {
+    throw UsageError("--balance must be permute or none, got '" + text.balance + "'");
+  }
+  options.permute_sparse = text.balance == "permute";
   if (!text.grid.empty()) options.grid = parse_grid_shape(text.grid);
 }
 

@@ -11,6 +11,7 @@
 #include "gridnmf/algorithms/alternating_driver.hpp"
 #include "gridnmf/cli/progress.hpp"
 #include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/comm/factor_order.hpp"
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/init/initial_factors.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
@@ -39,10 +40,11 @@ inline std::string number_text(const char* format, double value) {
 // restarts (the best run so far is kept). Collective over grid.all().
 template <typename T>
 BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution& dist,
-                                    const LocalMatrix<T>& v_block, const MatrixStatistics& stats,
+                                    const DataBlock<T>& v_block, const MatrixStatistics& stats,
                                     const FactorizeOptions& options,
                                     const ProgressPrinter& printer,
-                                    const DriverControl<T>& control) {
+                                    const DriverControl<T>& control,
+                                    const comm::InputOrder& order) {
   const InitChoice init = parse_init(options.init);
   BestOfRestarts<T> best;
   for (int restart = 0; restart < options.restarts; ++restart) {
@@ -55,6 +57,11 @@ BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution&
     double init_seconds = MPI_Wtime();
     perf::PhaseClock init_clock(perf::Phase::kInit);
     auto [w_own, ht_own] = initial_factors<T>(grid, dist, v_block, init, options.rank, seed);
+    if (init.method == InitMethod::kRandom || init.method == InitMethod::kFile) {
+      // Drawn by global index or read in the input's order: the same start
+      // as an unpermuted run.
+      comm::reorder_factors(grid, dist, order, comm::OrderDirection::kToInternal, w_own, ht_own);
+    }
     init_clock.stop();
     init_seconds = MPI_Wtime() - init_seconds;
     comm::allreduce_max(grid.all(), &init_seconds, 1);
@@ -87,14 +94,15 @@ BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution&
 // the start's seed is the checkpoint's. Collective over grid.all().
 template <typename T>
 BestOfRestarts<T> resume_run(const ProcessGrid& grid, const Distribution& dist,
-                             const LocalMatrix<T>& v_block, const MatrixStatistics& stats,
+                             const DataBlock<T>& v_block, const MatrixStatistics& stats,
                              const FactorizeOptions& options, const ProgressPrinter& printer,
                              const DriverControl<T>& control, const std::string& checkpoint,
-                             std::uint64_t seed) {
+                             std::uint64_t seed, const comm::InputOrder& order) {
   BestOfRestarts<T> run;
   run.init_seconds = MPI_Wtime();
   perf::PhaseClock init_clock(perf::Phase::kInit);
   auto [w_own, ht_own] = read_factors_file<T>(grid, dist, checkpoint, options.rank);
+  comm::reorder_factors(grid, dist, order, comm::OrderDirection::kToInternal, w_own, ht_own);
   init_clock.stop();
   run.init_seconds = MPI_Wtime() - run.init_seconds;
   comm::allreduce_max(grid.all(), &run.init_seconds, 1);

@@ -75,6 +75,9 @@ void run_convert(const ConvertOptions& options) {
 
   io::check_output_writable(MPI_COMM_WORLD, options.output, "--output");
   io::MatrixSource source = io::MatrixSource::open(MPI_COMM_WORLD, options.input, options.dataset);
+  if (source.is_sparse()) {
+    throw UsageError(options.input + " already holds a sparse matrix that factorize reads as it is");
+  }
   comm::agree_on_failure(MPI_COMM_WORLD, [&] {
     if (world_rank == 0) reject_output_equal_to_input(options.output, source.files());
   });

@@ -39,7 +39,7 @@ std::string number(const char* format, double value) {
 // same sum-to-one row; any other --init goes through factorize's dispatch.
 template <typename T>
 std::pair<LocalMatrix<T>, LocalMatrix<T>> unmixing_start(
-    const ProcessGrid& grid, const Distribution& dist, const LocalMatrix<T>& v_block,
+    const ProcessGrid& grid, const Distribution& dist, const DataBlock<T>& v_block,
     const UnmixOptions& options, const UnmixingTerms& terms, const io::SourceMetadata& metadata,
     std::uint64_t seed, const ProgressPrinter& printer) {
   const FactorizeOptions& f = options.factorize;
@@ -100,13 +100,13 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   const std::string where = input.description();
   const io::SourceMetadata metadata = input.metadata();
   perf::PhaseClock clock(perf::Phase::kInputRead);
-  const LocalMatrix<T> v_block = input.read_block<T>(rows, cols);
+  const DataBlock<T> v_block(input.read_block<T>(rows, cols));
   input.close();
   if (input.ignored_values() > 0) {
     printer.message("read " + std::to_string(input.ignored_values()) +
                     " values equal to the ENVI data ignore value as 0");
   }
-  io::check_nonnegative_finite(grid.all(), v_block, rows, cols, where);
+  io::check_nonnegative_finite(grid.all(), v_block.dense(), rows, cols, where);
   const MatrixStatistics stats = global_statistics(grid, v_block);
   if (!(stats.sum_of_squares > 0.0)) {
     throw Error(where + " is all zeros: there is nothing to unmix");
@@ -225,9 +225,13 @@ void run_unmix(const UnmixOptions& options) {
   }
   if (f.report.enabled()) io::check_output_writable(MPI_COMM_WORLD, f.report.path, "--report");
   perf::PhaseClock opening(perf::Phase::kInputRead);
-  io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset);
+  io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset, f.transpose);
   const io::MatrixShape shape = input.shape();
   opening.stop();
+  if (input.is_sparse()) {
+    throw UsageError(f.input + " holds a sparse matrix; unmix needs a dense scene (bands x "
+                     "pixels): use gridnmf factorize for sparse data");
+  }
   if (f.rank > std::min(shape.rows, shape.cols)) {
     throw UsageError("--endmembers " + std::to_string(f.rank) + " exceeds min(bands, pixels) = " +
                      std::to_string(std::min(shape.rows, shape.cols)) + " for the " +
@@ -235,7 +239,7 @@ void run_unmix(const UnmixOptions& options) {
                      " matrix in " + f.input);
   }
   CheckpointContext checkpoint{f.checkpoint, checkpoint_problem(f, shape), f.seed,
-                               options.to_text()};
+                               options.to_text(), std::nullopt};
   checkpoint.problem.sum_to_one = options.weights.sum_to_one;
   checkpoint.problem.volume = options.weights.volume;
   checkpoint.problem.volume_floor = options.weights.volume_floor;

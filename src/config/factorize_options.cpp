@@ -55,6 +55,8 @@ std::string FactorizeOptions::to_text() const {
   text.precision(17);
   text << "input = " << input << "\n"
        << "dataset = " << dataset << "\n"
+       << "transpose = " << (transpose ? "true" : "false") << "\n"
+       << "balance = " << (permute_sparse ? "permute" : "none") << "\n"
        << "rank = " << rank << "\n"
        << "algorithm = " << to_string(solver.algorithm) << "\n"
        << "loss = " << to_string(solver.loss) << "\n"

@@ -8,13 +8,13 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/local/blas.hpp"
-#include "gridnmf/local/cross_products.hpp"
+#include "gridnmf/local/block_products.hpp"
 
 namespace gridnmf {
 
 template <typename T>
 LocalMatrix<T> w_from_columns(const ProcessGrid& grid, const Distribution& dist,
-                              const LocalMatrix<T>& v_block,
+                              const DataBlock<T>& v_block,
                               const std::vector<std::int64_t>& columns) {
   for (const std::int64_t column : columns) {
     if (column < 0 || column >= dist.cols()) {
@@ -22,7 +22,7 @@ LocalMatrix<T> w_from_columns(const ProcessGrid& grid, const Distribution& dist,
                   std::to_string(dist.cols()) + ")");
     }
   }
-  const LocalMatrix<double> rows = detail::column_rows(grid, dist, v_block, columns);
+  const LocalMatrix<double> rows = detail::column_rows(grid, dist, v_block.dense(), columns);
   const IndexRange block = dist.block_rows(grid.row());
   const IndexRange owned = dist.owned_w_rows(grid.row(), grid.col());
   const auto k = static_cast<std::int64_t>(columns.size());
@@ -38,7 +38,7 @@ LocalMatrix<T> w_from_columns(const ProcessGrid& grid, const Distribution& dist,
 
 template <typename T>
 LocalMatrix<T> nnls_ht(const ProcessGrid& grid, const Distribution& dist,
-                       const LocalMatrix<T>& v_block, const LocalMatrix<T>& w_own,
+                       const DataBlock<T>& v_block, const LocalMatrix<T>& w_own,
                        const Penalty& penalty, double sum_to_one_delta) {
   const std::int64_t k = w_own.cols;
   const IndexRange h_cols = dist.owned_h_cols(grid.row(), grid.col());
@@ -49,13 +49,12 @@ LocalMatrix<T> nnls_ht(const ProcessGrid& grid, const Distribution& dist,
   std::vector<double> reduced(local_gram.values.begin(), local_gram.values.end());
   comm::allreduce_sum(grid.all(), reduced.data(), k * k);
 
-  LocalMatrix<T> w_i(v_block.rows, k);
+  LocalMatrix<T> w_i(v_block.rows(), k);
   comm::allgather_rows(grid.row_comm(), w_own.data(), dist.w_piece_sizes(grid.row()), k,
                        w_i.data());
-  LocalMatrix<T> partial(v_block.cols, k);
-  local::CrossProducts<T> products(local::preferred_product_layout(), v_block.rows,
-                                   v_block.cols, k);
-  products.transposed_v_times(v_block.data(), w_i.data(), partial.data());
+  LocalMatrix<T> partial(v_block.cols(), k);
+  local::BlockProducts<T> products(v_block, k);
+  products.transposed_v_times(w_i.data(), partial.data());
   LocalMatrix<T> vtw_own(h_cols.size, k);
   comm::reduce_scatter_rows(grid.col_comm(), partial.data(), dist.h_piece_sizes(grid.col()), k,
                             vtw_own.data());
@@ -76,16 +75,16 @@ LocalMatrix<T> nnls_ht(const ProcessGrid& grid, const Distribution& dist,
 }
 
 template LocalMatrix<double> w_from_columns<double>(const ProcessGrid&, const Distribution&,
-                                                    const LocalMatrix<double>&,
+                                                    const DataBlock<double>&,
                                                     const std::vector<std::int64_t>&);
 template LocalMatrix<float> w_from_columns<float>(const ProcessGrid&, const Distribution&,
-                                                  const LocalMatrix<float>&,
+                                                  const DataBlock<float>&,
                                                   const std::vector<std::int64_t>&);
 template LocalMatrix<double> nnls_ht<double>(const ProcessGrid&, const Distribution&,
-                                             const LocalMatrix<double>&,
+                                             const DataBlock<double>&,
                                              const LocalMatrix<double>&, const Penalty&, double);
 template LocalMatrix<float> nnls_ht<float>(const ProcessGrid&, const Distribution&,
-                                           const LocalMatrix<float>&, const LocalMatrix<float>&,
+                                           const DataBlock<float>&, const LocalMatrix<float>&,
                                            const Penalty&, double);
 
 }  // namespace gridnmf

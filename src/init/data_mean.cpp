@@ -23,10 +23,10 @@ struct DoubleDouble {
 }  // namespace
 
 template <typename T>
-double grid_independent_mean(const ProcessGrid& grid, const LocalMatrix<T>& v_block,
+double grid_independent_mean(const ProcessGrid& grid, const DataBlock<T>& v_block,
                              std::int64_t m, std::int64_t n) {
   DoubleDouble local;
-  for (const T value : v_block.values) local.add(static_cast<double>(value));
+  for (const T value : v_block.stored_values()) local.add(static_cast<double>(value));
   double mine[2] = {local.hi, local.lo};
   std::vector<double> all(static_cast<size_t>(2 * grid.size()));
   comm::allgather_rows(grid.all(), mine, std::vector<std::int64_t>(grid.size(), 1), 2,
@@ -37,9 +37,9 @@ double grid_independent_mean(const ProcessGrid& grid, const LocalMatrix<T>& v_bl
   return (total.hi + total.lo) / (static_cast<double>(m) * static_cast<double>(n));
 }
 
-template double grid_independent_mean<double>(const ProcessGrid&, const LocalMatrix<double>&,
+template double grid_independent_mean<double>(const ProcessGrid&, const DataBlock<double>&,
                                               std::int64_t, std::int64_t);
-template double grid_independent_mean<float>(const ProcessGrid&, const LocalMatrix<float>&,
+template double grid_independent_mean<float>(const ProcessGrid&, const DataBlock<float>&,
                                              std::int64_t, std::int64_t);
 
 }  // namespace gridnmf

@@ -26,7 +26,7 @@ NndsvdFill fill_of(InitMethod method) {
 template <typename T>
 std::pair<LocalMatrix<T>, LocalMatrix<T>> initial_factors(const ProcessGrid& grid,
                                                           const Distribution& dist,
-                                                          const LocalMatrix<T>& v_block,
+                                                          const DataBlock<T>& v_block,
                                                           const InitChoice& init, std::int64_t k,
                                                           std::uint64_t seed,
                                                           const linalg::SvdSettings& svd) {
@@ -77,10 +77,10 @@ template std::pair<LocalMatrix<double>, LocalMatrix<double>> read_factors_file<d
 template std::pair<LocalMatrix<float>, LocalMatrix<float>> read_factors_file<float>(
     const ProcessGrid&, const Distribution&, const std::string&, std::int64_t);
 template std::pair<LocalMatrix<double>, LocalMatrix<double>> initial_factors<double>(
-    const ProcessGrid&, const Distribution&, const LocalMatrix<double>&, const InitChoice&,
+    const ProcessGrid&, const Distribution&, const DataBlock<double>&, const InitChoice&,
     std::int64_t, std::uint64_t, const linalg::SvdSettings&);
 template std::pair<LocalMatrix<float>, LocalMatrix<float>> initial_factors<float>(
-    const ProcessGrid&, const Distribution&, const LocalMatrix<float>&, const InitChoice&,
+    const ProcessGrid&, const Distribution&, const DataBlock<float>&, const InitChoice&,
     std::int64_t, std::uint64_t, const linalg::SvdSettings&);
 
 }  // namespace gridnmf

@@ -23,7 +23,8 @@ constexpr double kResidualFloor = 1e-12;
 
 template <typename T>
 std::vector<std::int64_t> spa_select_columns(const ProcessGrid& grid, const Distribution& dist,
-                                             const LocalMatrix<T>& v_block, std::int64_t k) {
+                                             const DataBlock<T>& v_data, std::int64_t k) {
+  const LocalMatrix<T>& v_block = v_data.dense();  // SPA reads columns: dense input only
   detail::check_column_count("SPA", k, dist);
   const std::int64_t m_i = v_block.rows;
   const std::int64_t n_j = v_block.cols;
@@ -101,11 +102,11 @@ std::vector<std::int64_t> spa_select_columns(const ProcessGrid& grid, const Dist
 
 template std::vector<std::int64_t> spa_select_columns<double>(const ProcessGrid&,
                                                               const Distribution&,
-                                                              const LocalMatrix<double>&,
+                                                              const DataBlock<double>&,
                                                               std::int64_t);
 template std::vector<std::int64_t> spa_select_columns<float>(const ProcessGrid&,
                                                              const Distribution&,
-                                                             const LocalMatrix<float>&,
+                                                             const DataBlock<float>&,
                                                              std::int64_t);
 
 }  // namespace gridnmf

@@ -60,14 +60,14 @@ std::vector<std::vector<double>> column_basis(const LocalMatrix<double>& a) {
 
 template <typename T>
 std::vector<std::int64_t> vca_select_columns(const ProcessGrid& grid, const Distribution& dist,
-                                             const LocalMatrix<T>& v_block, std::int64_t k,
+                                             const DataBlock<T>& v_data, std::int64_t k,
                                              std::uint64_t seed) {
   detail::check_column_count("VCA", k, dist);
   if (k > dist.rows()) {
     throw Error("VCA needs k <= m = " + std::to_string(dist.rows()) + " bands, got k = " +
                 std::to_string(k));
   }
-  if (k == 1) return spa_select_columns(grid, dist, v_block, 1);
+  if (k == 1) return spa_select_columns(grid, dist, v_data, 1);
   const std::int64_t p = k;
   const auto n = static_cast<double>(dist.cols());
   const auto bands = static_cast<double>(dist.rows());
@@ -75,7 +75,7 @@ std::vector<std::int64_t> vca_select_columns(const ProcessGrid& grid, const Dist
   linalg::SvdSettings svd_settings;
   svd_settings.power_iterations = kPowerIterations;
   svd_settings.seed = seed;
-  linalg::TruncatedSvd svd = linalg::truncated_svd(grid, dist, v_block, p, svd_settings);
+  linalg::TruncatedSvd svd = linalg::truncated_svd(grid, dist, v_data, p, svd_settings);
   LocalMatrix<double>& u_own = svd.u_own;  // owned W rows x p
   LocalMatrix<double>& v_own = svd.v_own;  // owned H columns x p
 
@@ -84,6 +84,7 @@ std::vector<std::int64_t> vca_select_columns(const ProcessGrid& grid, const Dist
   // Bundled with ||V||^2 and the parts of the mean pixel r_m the SNR needs.
   const IndexRange block_rows = dist.block_rows(grid.row());
   const IndexRange w_rows = dist.owned_w_rows(grid.row(), grid.col());
+  const LocalMatrix<T>& v_block = v_data.dense();  // VCA reads columns: dense input only
   std::vector<double> row_sums(static_cast<size_t>(v_block.rows), 0.0);
   double local_sum_squares = 0.0;
   for (std::int64_t r = 0; r < v_block.rows; ++r) {
@@ -231,11 +232,11 @@ std::vector<std::int64_t> vca_select_columns(const ProcessGrid& grid, const Dist
 
 template std::vector<std::int64_t> vca_select_columns<double>(const ProcessGrid&,
                                                               const Distribution&,
-                                                              const LocalMatrix<double>&,
+                                                              const DataBlock<double>&,
                                                               std::int64_t, std::uint64_t);
 template std::vector<std::int64_t> vca_select_columns<float>(const ProcessGrid&,
                                                              const Distribution&,
-                                                             const LocalMatrix<float>&,
+                                                             const DataBlock<float>&,
                                                              std::int64_t, std::uint64_t);
 
 }  // namespace gridnmf

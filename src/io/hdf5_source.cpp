@@ -2,11 +2,13 @@
 // layout of ../shared/data (/wavelengths, /endmember_names, rows/cols).
 #include <hdf5.h>
 
+#include <optional>
 #include <vector>
 
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/vector_dataset.hpp"
 #include "source_impl.hpp"
 
 namespace gridnmf::io {
@@ -40,39 +42,6 @@ std::vector<double> read_wavelengths(hid_t file, std::int64_t bands) {
   return values;
 }
 
-std::vector<std::string> read_names(hid_t file, const char* name) {
-  Hdf5Handle data;
-  const std::int64_t count = vector_length(file, name, data);
-  if (count <= 0) return {};
-  Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, std::string("cannot read the type of ") + name);
-  if (H5Tget_class(type.get()) != H5T_STRING) return {};
-  std::vector<std::string> names;
-  if (H5Tis_variable_str(type.get()) > 0) {
-    Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
-    H5Tset_size(memory.get(), H5T_VARIABLE);
-    std::vector<char*> text(static_cast<std::size_t>(count), nullptr);
-    check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
-               std::string("cannot read /") + name);
-    for (char* item : text) names.emplace_back(item ? item : "");
-    Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read a dataset's shape");
-    H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, text.data());
-    return names;
-  }
-  const std::size_t width = H5Tget_size(type.get());
-  Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
-  H5Tset_size(memory.get(), width);
-  H5Tset_strpad(memory.get(), H5T_STR_NULLPAD);
-  std::vector<char> buffer(width * static_cast<std::size_t>(count), '\0');
-  check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
-             std::string("cannot read /") + name);
-  for (std::int64_t i = 0; i < count; ++i) {
-    std::string item(buffer.data() + i * width, width);
-    item.erase(item.find_last_not_of(std::string(" \0", 2)) + 1);
-    names.push_back(item);
-  }
-  return names;
-}
-
 // An integer root attribute, or 0 when absent or not an integer.
 std::int64_t integer_attribute(hid_t file, const char* name) {
   if (H5Aexists(file, name) <= 0) return 0;
@@ -88,6 +57,12 @@ std::int64_t integer_attribute(hid_t file, const char* name) {
   return value;
 }
 
+std::vector<std::string> names_of_length(hid_t file, const char* name, std::int64_t count) {
+  std::vector<std::string> names = read_string_dataset(file, name);
+  if (static_cast<std::int64_t>(names.size()) != count) names.clear();
+  return names;
+}
+
 std::string type_name(hid_t type) {
   const std::size_t size = H5Tget_size(type);
   if (H5Tget_class(type) == H5T_FLOAT) return size == 4 ? "float32" : "float64";
@@ -97,9 +72,9 @@ std::string type_name(hid_t type) {
 
 class Hdf5Source : public MatrixSource::Impl {
  public:
-  Hdf5Source(MPI_Comm comm, std::string path, std::string dataset)
-      : comm_(comm), path_(std::move(path)), dataset_(std::move(dataset)) {
-    file_ = open_parallel_file(comm_, path_);
+  Hdf5Source(MPI_Comm comm, std::string path, std::string dataset, Hdf5Handle file)
+      : comm_(comm), path_(std::move(path)), dataset_(std::move(dataset)),
+        file_(std::move(file)) {
     shape = inspect_matrix(comm_, file_.get(), path_, dataset_);
     comm::agree_on_failure(comm_, [&] {
       Hdf5Handle data(H5Dopen2(file_.get(), dataset_.c_str(), H5P_DEFAULT), H5Dclose,
@@ -109,7 +84,9 @@ class Hdf5Source : public MatrixSource::Impl {
       stored_type_ = type_name(type.get());
       // Metadata that does not fit V (wrong length, wrong type) is left out.
       metadata.wavelengths = read_wavelengths(file_.get(), shape.rows);
-      metadata.endmember_names = read_names(file_.get(), "endmember_names");
+      metadata.endmember_names = read_string_dataset(file_.get(), "endmember_names");
+      metadata.row_names = names_of_length(file_.get(), "row_names", shape.rows);
+      metadata.col_names = names_of_length(file_.get(), "col_names", shape.cols);
       std::int64_t rows = integer_attribute(file_.get(), "rows");
       std::int64_t cols = integer_attribute(file_.get(), "cols");
       if (rows <= 0 || cols <= 0) {
@@ -150,7 +127,11 @@ class Hdf5Source : public MatrixSource::Impl {
 
 std::unique_ptr<MatrixSource::Impl> open_hdf5_source(MPI_Comm comm, const std::string& path,
                                                      const std::string& dataset) {
-  return std::make_unique<Hdf5Source>(comm, path, dataset);
+  Hdf5Handle file = open_parallel_file(comm, path);
+  std::optional<SparseLayout> sparse;
+  comm::agree_on_failure(comm, [&] { sparse = find_sparse_layout(file.get(), path, dataset); });
+  if (sparse) return open_sparse_hdf5_source(comm, path, std::move(file), std::move(*sparse));
+  return std::make_unique<Hdf5Source>(comm, path, dataset, std::move(file));
 }
 
 }  // namespace gridnmf::io

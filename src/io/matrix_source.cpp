@@ -61,24 +61,46 @@ void broadcast_from_root(MPI_Comm comm, std::string& text) {
 }
 
 MatrixSource MatrixSource::open(MPI_Comm comm, const std::string& path,
-                                const std::string& dataset) {
+                                const std::string& dataset, bool transpose) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   Route route;
   if (rank == 0) route = route_of(path);
   broadcast_from_root(comm, route.header);
   broadcast_from_root(comm, route.raw);
-  if (route.header.empty()) return MatrixSource(open_hdf5_source(comm, path, dataset));
-  return MatrixSource(open_envi_source(comm, route.header, route.raw));
+  std::unique_ptr<Impl> impl = route.header.empty()
+                                   ? open_hdf5_source(comm, path, dataset)
+                                   : open_envi_source(comm, route.header, route.raw);
+  // AnnData stores samples x features, so its natural V is already the transpose.
+  const bool samples_first = impl->samples_by_features();
+  return MatrixSource(std::move(impl), transpose != samples_first);
 }
 
-MatrixSource::MatrixSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MatrixSource::MatrixSource(std::unique_ptr<Impl> impl, bool transpose)
+    : impl_(std::move(impl)), transpose_(transpose), metadata_(impl_->metadata) {
+  if (transpose_) {
+    // Per-row metadata describes the stored rows, which are now columns.
+    std::swap(metadata_.row_names, metadata_.col_names);
+    metadata_.wavelengths.clear();
+    metadata_.band_names.clear();
+    metadata_.image_rows = metadata_.image_cols = 0;
+  }
+}
 MatrixSource::MatrixSource(MatrixSource&&) noexcept = default;
 MatrixSource& MatrixSource::operator=(MatrixSource&&) noexcept = default;
 MatrixSource::~MatrixSource() = default;
 
-MatrixShape MatrixSource::shape() const { return impl_->shape; }
-const SourceMetadata& MatrixSource::metadata() const { return impl_->metadata; }
+MatrixShape MatrixSource::shape() const {
+  return transpose_ ? MatrixShape{impl_->shape.cols, impl_->shape.rows} : impl_->shape;
+}
+bool MatrixSource::is_sparse() const { return impl_->is_sparse(); }
+bool MatrixSource::transposed() const { return transpose_; }
+std::string MatrixSource::kind() const {
+  if (!impl_->is_sparse()) return "dense " + impl_->stored_type();
+  return "sparse " + impl_->format() + " " + impl_->stored_type() + ", " +
+         std::to_string(impl_->stored_nonzeros()) + " stored entries";
+}
+const SourceMetadata& MatrixSource::metadata() const { return metadata_; }
 std::string MatrixSource::format() const { return impl_->format(); }
 std::string MatrixSource::description() const { return impl_->description(); }
 std::string MatrixSource::stored_type() const { return impl_->stored_type(); }
@@ -88,15 +110,35 @@ void MatrixSource::close() { impl_->close(); }
 
 template <typename T>
 LocalMatrix<T> MatrixSource::read_block(const IndexRange& rows, const IndexRange& cols) {
+  // A transposed block is the stored block of the swapped ranges, turned
+  // over in memory: the file is still read once, by hyperslab.
+  const IndexRange& stored_rows = transpose_ ? cols : rows;
+  const IndexRange& stored_cols = transpose_ ? rows : cols;
+  LocalMatrix<T> block;
   if constexpr (std::is_same_v<T, double>) {
-    return impl_->read_double(rows, cols);
+    block = impl_->read_double(stored_rows, stored_cols);
   } else {
-    return impl_->read_float(rows, cols);
+    block = impl_->read_float(stored_rows, stored_cols);
+  }
+  return transpose_ ? gridnmf::transposed(block) : block;
+}
+
+template <typename T>
+SparseBlock<T> MatrixSource::read_sparse_block(SparseTarget target, SparseReadReport& report) {
+  target.transpose = transpose_;
+  if constexpr (std::is_same_v<T, double>) {
+    return impl_->read_sparse_double(target, report);
+  } else {
+    return impl_->read_sparse_float(target, report);
   }
 }
 
 template LocalMatrix<double> MatrixSource::read_block<double>(const IndexRange&,
                                                               const IndexRange&);
 template LocalMatrix<float> MatrixSource::read_block<float>(const IndexRange&, const IndexRange&);
+template SparseBlock<double> MatrixSource::read_sparse_block<double>(SparseTarget,
+                                                                     SparseReadReport&);
+template SparseBlock<float> MatrixSource::read_sparse_block<float>(SparseTarget,
+                                                                   SparseReadReport&);
 
 }  // namespace gridnmf::io

@@ -1,4 +1,5 @@
 #include "gridnmf/io/result_writer.hpp"
+#include "gridnmf/io/vector_dataset.hpp"
 
 #include <vector>
 
@@ -146,6 +147,12 @@ void write_result(const ProcessGrid& grid, const Distribution& dist, const std::
       write_run_attributes(file.get(), grid, run, result);
       write_history(file.get(), result.history, grid.rank() == 0);
       write_restarts(file.get(), run, grid.rank() == 0);
+      if (!run.row_names.empty()) {
+        write_string_dataset(file.get(), "row_names", run.row_names, grid.rank() == 0);
+      }
+      if (!run.col_names.empty()) {
+        write_string_dataset(file.get(), "col_names", run.col_names, grid.rank() == 0);
+      }
       if (run.write_extra) run.write_extra(file.get(), grid.rank() == 0);
     });
     comm::agree_on_failure(grid.all(), [&] { file.close("cannot close " + path); });

@@ -1,6 +1,7 @@
 #include "gridnmf/io/vector_dataset.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "gridnmf/io/hdf5_handle.hpp"
 #include "gridnmf/io/parallel_file.hpp"
@@ -29,6 +30,31 @@ void write_1d(hid_t location, const std::string& name, hid_t file_type, hid_t me
              "cannot write dataset " + name);
 }
 
+// A 1-D dataset's length, or -1 when `name` is absent or not a 1-D dataset.
+std::int64_t string_vector_length(hid_t location, const char* name, Hdf5Handle& data) {
+  // Each step of a nested path must exist before H5Lexists may look further.
+  const std::string path(name);
+  for (std::size_t slash = path.find('/'); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    if (slash > 0 && H5Lexists(location, path.substr(0, slash).c_str(), H5P_DEFAULT) <= 0) {
+      return -1;
+    }
+  }
+  if (H5Lexists(location, name, H5P_DEFAULT) <= 0) return -1;
+  H5O_info_t info;
+  if (H5Oget_info_by_name(location, name, &info, H5P_DEFAULT) < 0 ||
+      info.type != H5O_TYPE_DATASET) {
+    return -1;
+  }
+  data = Hdf5Handle(H5Dopen2(location, name, H5P_DEFAULT), H5Dclose,
+                    std::string("cannot open ") + name);
+  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read a dataset's shape");
+  if (H5Sget_simple_extent_ndims(space.get()) != 1) return -1;
+  hsize_t length = 0;
+  H5Sget_simple_extent_dims(space.get(), &length, nullptr);
+  return static_cast<std::int64_t>(length);
+}
+
 }  // namespace
 
 void write_vector_dataset(hid_t location, const std::string& name,
@@ -55,6 +81,40 @@ void write_string_dataset(hid_t location, const std::string& name,
   check_hdf5(H5Tset_size(type.get(), width), "cannot size string type");
   check_hdf5(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "cannot set string padding");
   write_1d(location, name, type.get(), type.get(), values.size(), packed.data(), writer);
+}
+
+std::vector<std::string> read_string_dataset(hid_t location, const std::string& path) {
+  const char* name = path.c_str();
+  Hdf5Handle data;
+  const std::int64_t count = string_vector_length(location, name, data);
+  if (count <= 0) return {};
+  Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, std::string("cannot read the type of ") + name);
+  if (H5Tget_class(type.get()) != H5T_STRING) return {};
+  std::vector<std::string> names;
+  if (H5Tis_variable_str(type.get()) > 0) {
+    Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
+    H5Tset_size(memory.get(), H5T_VARIABLE);
+    std::vector<char*> text(static_cast<std::size_t>(count), nullptr);
+    check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
+               std::string("cannot read /") + name);
+    for (char* item : text) names.emplace_back(item ? item : "");
+    Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read a dataset's shape");
+    H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, text.data());
+    return names;
+  }
+  const std::size_t width = H5Tget_size(type.get());
+  Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
+  H5Tset_size(memory.get(), width);
+  H5Tset_strpad(memory.get(), H5T_STR_NULLPAD);
+  std::vector<char> buffer(width * static_cast<std::size_t>(count), '\0');
+  check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+             std::string("cannot read /") + name);
+  for (std::int64_t i = 0; i < count; ++i) {
+    std::string item(buffer.data() + i * width, width);
+    item.erase(item.find_last_not_of(std::string(" \0", 2)) + 1);
+    names.push_back(item);
+  }
+  return names;
 }
 
 }  // namespace gridnmf::io

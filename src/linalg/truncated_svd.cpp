@@ -9,7 +9,7 @@
 #include "gridnmf/linalg/small_svd.hpp"
 #include "gridnmf/linalg/tall_skinny_qr.hpp"
 #include "gridnmf/local/blas.hpp"
-#include "gridnmf/local/cross_products.hpp"
+#include "gridnmf/local/block_products.hpp"
 
 namespace gridnmf::linalg {
 
@@ -23,15 +23,14 @@ template <typename T>
 class SketchProducts {
  public:
   SketchProducts(const ProcessGrid& grid, const Distribution& dist,
-                 const LocalMatrix<T>& v_block, std::int64_t width)
+                 const DataBlock<T>& v_block, std::int64_t width)
       : grid_(grid),
-        v_block_(v_block),
         width_(width),
         w_pieces_(dist.w_piece_sizes(grid.row())),
         h_pieces_(dist.h_piece_sizes(grid.col())),
-        products_(local::preferred_product_layout(), v_block.rows, v_block.cols, width),
-        rows_by_l_(v_block.rows, width),
-        cols_by_l_(v_block.cols, width),
+        products_(v_block, width),
+        rows_by_l_(v_block.rows(), width),
+        cols_by_l_(v_block.cols(), width),
         own_rows_(dist.owned_w_rows(grid.row(), grid.col()).size, width),
         own_cols_(dist.owned_h_cols(grid.row(), grid.col()).size, width) {}
 
@@ -44,7 +43,7 @@ class SketchProducts {
         cols_by_l_(c, t) = static_cast<T>(random_normal(seed, RandomStream::kSketch, first + t));
       }
     }
-    products_.v_times(v_block_.data(), cols_by_l_.data(), rows_by_l_.data());
+    products_.v_times(cols_by_l_.data(), rows_by_l_.data());
     comm::reduce_scatter_rows(grid_.row_comm(), rows_by_l_.data(), w_pieces_, width_,
                               own_rows_.data());
     return to_double(own_rows_);
@@ -54,7 +53,7 @@ class SketchProducts {
     from_double(x_own, own_rows_);
     comm::allgather_rows(grid_.row_comm(), own_rows_.data(), w_pieces_, width_,
                          rows_by_l_.data());
-    products_.transposed_v_times(v_block_.data(), rows_by_l_.data(), cols_by_l_.data());
+    products_.transposed_v_times(rows_by_l_.data(), cols_by_l_.data());
     comm::reduce_scatter_rows(grid_.col_comm(), cols_by_l_.data(), h_pieces_, width_,
                               own_cols_.data());
     return to_double(own_cols_);
@@ -64,7 +63,7 @@ class SketchProducts {
     from_double(y_own, own_cols_);
     comm::allgather_rows(grid_.col_comm(), own_cols_.data(), h_pieces_, width_,
                          cols_by_l_.data());
-    products_.v_times(v_block_.data(), cols_by_l_.data(), rows_by_l_.data());
+    products_.v_times(cols_by_l_.data(), rows_by_l_.data());
     comm::reduce_scatter_rows(grid_.row_comm(), rows_by_l_.data(), w_pieces_, width_,
                               own_rows_.data());
     return to_double(own_rows_);
@@ -82,11 +81,10 @@ class SketchProducts {
   }
 
   const ProcessGrid& grid_;
-  const LocalMatrix<T>& v_block_;
   std::int64_t width_;
   std::vector<std::int64_t> w_pieces_;
   std::vector<std::int64_t> h_pieces_;
-  local::CrossProducts<T> products_;
+  local::BlockProducts<T> products_;
   LocalMatrix<T> rows_by_l_;  // m_i x l
   LocalMatrix<T> cols_by_l_;  // n_j x l
   LocalMatrix<T> own_rows_;   // owned W rows x l
@@ -121,7 +119,7 @@ LocalMatrix<double> leading_combination(const LocalMatrix<double>& x,
 
 template <typename T>
 TruncatedSvd truncated_svd(const ProcessGrid& grid, const Distribution& dist,
-                           const LocalMatrix<T>& v_block, std::int64_t k,
+                           const DataBlock<T>& v_block, std::int64_t k,
                            const SvdSettings& settings) {
   const std::int64_t smaller = std::min(dist.rows(), dist.cols());
   if (k < 1 || k > smaller) {
@@ -162,10 +160,10 @@ TruncatedSvd truncated_svd(const ProcessGrid& grid, const Distribution& dist,
 }
 
 template TruncatedSvd truncated_svd<double>(const ProcessGrid&, const Distribution&,
-                                            const LocalMatrix<double>&, std::int64_t,
+                                            const DataBlock<double>&, std::int64_t,
                                             const SvdSettings&);
 template TruncatedSvd truncated_svd<float>(const ProcessGrid&, const Distribution&,
-                                           const LocalMatrix<float>&, std::int64_t,
+                                           const DataBlock<float>&, std::int64_t,
                                            const SvdSettings&);
 
 }  // namespace gridnmf::linalg

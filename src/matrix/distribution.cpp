@@ -37,6 +37,22 @@ IndexRange Distribution::owned_h_cols(int i, int j) const {
   return sub_range(block_cols(j), pr_, i);
 }
 
+std::pair<int, int> Distribution::w_row_owner(std::int64_t row) const {
+  const int i = block_of(m_, pr_, row);
+  const IndexRange rows = block_rows(i);
+  return {i, block_of(rows.size, pc_, row - rows.begin)};
+}
+
+std::pair<int, int> Distribution::h_col_owner(std::int64_t col) const {
+  const int j = block_of(n_, pc_, col);
+  const IndexRange cols = block_cols(j);
+  return {block_of(cols.size, pr_, col - cols.begin), j};
+}
+
+std::pair<int, int> Distribution::block_owner(std::int64_t row, std::int64_t col) const {
+  return {block_of(m_, pr_, row), block_of(n_, pc_, col)};
+}
+
 std::vector<std::int64_t> Distribution::w_piece_sizes(int i) const {
   std::vector<std::int64_t> sizes(pc_);
   for (int j = 0; j < pc_; ++j) sizes[j] = owned_w_rows(i, j).size;

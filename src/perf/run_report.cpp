@@ -144,8 +144,15 @@ std::string run_report_json(MPI_Comm comm, const RunFacts& facts, const RankMeas
        << "  \"flops_per_iteration\": " << number(facts.flops_per_iteration) << ",\n"
        << "  \"gflops_per_second\": "
        << number(facts.flops_per_iteration / seconds_per_iteration / 1e9) << ",\n"
-       << "  \"peak_rss_bytes\": " << spread_object(spread(kPeakRss)) << "\n"
-       << "}\n";
+       << "  \"peak_rss_bytes\": " << spread_object(spread(kPeakRss));
+  if (facts.sparse.nonzeros > 0) {
+    json << ",\n  \"sparse_input\": {\"nonzeros\": " << facts.sparse.nonzeros
+         << ", \"permuted\": " << (facts.sparse.permuted ? "true" : "false")
+         << ", \"nonzero_imbalance\": " << number(facts.sparse.imbalance)
+         << ", \"nonzero_imbalance_unpermuted\": " << number(facts.sparse.unpermuted_imbalance)
+         << ", \"max_block_bytes\": " << facts.sparse.max_block_bytes << "}";
+  }
+  json << "\n}\n";
   return json.str();
 }
 

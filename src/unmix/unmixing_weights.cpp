@@ -9,7 +9,7 @@ namespace gridnmf::unmix {
 
 template <typename T>
 DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
-                             const LocalMatrix<T>& v_block, const MatrixStatistics& stats,
+                             const DataBlock<T>& v_block, const MatrixStatistics& stats,
                              std::int64_t k, const RelativeWeights& weights, std::uint64_t seed) {
   DataScale scale;
   scale.norm_squared = stats.sum_of_squares;
@@ -44,10 +44,10 @@ UnmixingTerms absolute_terms(const RelativeWeights& weights, const DataScale& sc
 }
 
 template DataScale measure_data_scale<double>(const ProcessGrid&, const Distribution&,
-                                              const LocalMatrix<double>&, const MatrixStatistics&,
+                                              const DataBlock<double>&, const MatrixStatistics&,
                                               std::int64_t, const RelativeWeights&, std::uint64_t);
 template DataScale measure_data_scale<float>(const ProcessGrid&, const Distribution&,
-                                             const LocalMatrix<float>&, const MatrixStatistics&,
+                                             const DataBlock<float>&, const MatrixStatistics&,
                                              std::int64_t, const RelativeWeights&, std::uint64_t);
 
 }  // namespace gridnmf::unmix

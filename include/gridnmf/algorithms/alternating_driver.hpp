@@ -8,6 +8,7 @@
 #include "gridnmf/algorithms/driver_control.hpp"
 #include "gridnmf/algorithms/solver_settings.hpp"
 #include "gridnmf/grid/process_grid.hpp"
+#include "gridnmf/matrix/data_block.hpp"
 #include "gridnmf/matrix/distribution.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
@@ -44,30 +45,34 @@ struct MatrixStatistics {
   double sum_of_squares = 0.0;
 };
 template <typename T>
-MatrixStatistics global_statistics(const ProcessGrid& grid, const LocalMatrix<T>& v_block);
+MatrixStatistics global_statistics(const ProcessGrid& grid, const DataBlock<T>& v_block);
 
 using ProgressCallback = std::function<void(const IterationRecord&)>;
 
 // Runs alternating updates (H half, then W half) from the given owned pieces
-// until settings.stopping says so. v_block is this rank's V_ij (never
-// copied); w_own / ht_own are the rank's pieces as laid out by `dist`. For the
+// until settings.stopping says so. v_block is this rank's V_ij, dense or
+// sparse (never copied); w_own / ht_own are the rank's pieces as laid out by `dist`. For the
 // Frobenius loss the error comes from the Gram identity (no W*H is formed);
-// other losses form W_i H_j tile by tile. `progress` is called on every rank
+// other losses form W_i H_j tile by tile (dense) or at the nonzeros only
+// (sparse, KL: other betas are refused by check_loss_for_input). `progress` is called on every rank
 // after every iteration; `control` adds stop votes, a per-iteration hook and
 // resumption (driver_control.hpp). Collective over grid.all(); throws Error on
 // every rank if an iterate becomes non-finite, before the hook sees it.
 // settings must have passed validate().
 template <typename T>
 Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribution& dist,
-                                         const LocalMatrix<T>& v_block,
+                                         const DataBlock<T>& v_block,
                                          const MatrixStatistics& v_stats,
                                          LocalMatrix<T> w_own, LocalMatrix<T> ht_own,
                                          const SolverSettings& settings,
                                          const ProgressCallback& progress = {},
                                          const DriverControl<T>& control = {});
 
-// Flops counted per iteration in the large GEMMs: 4 m n k for the Frobenius
-// loss, 8 m n k for KL, 12 m n k for other betas (W_i H_j formed in both halves).
-double flops_per_iteration(const Distribution& dist, std::int64_t k, const Loss& loss);
+// Flops counted per iteration in the products with V: dense, 4 m n k for the
+// Frobenius loss, 8 m n k for KL, 12 m n k for other betas (W_i H_j formed in
+// both halves); sparse (nonzeros > 0), 4 nnz k for Frobenius and 8 nnz k for
+// KL (a k-dot and a k-axpy per nonzero in each half).
+double flops_per_iteration(const Distribution& dist, std::int64_t k, const Loss& loss,
+                           std::int64_t nonzeros = 0);
 
 }  // namespace gridnmf

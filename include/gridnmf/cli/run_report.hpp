@@ -8,6 +8,7 @@
 #include "gridnmf/config/report_options.hpp"
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/matrix/distribution.hpp"
+#include "gridnmf/perf/run_report.hpp"
 
 namespace gridnmf::cli {
 
@@ -18,6 +19,6 @@ template <typename T>
 void write_report_if_requested(const ReportOptions& options, const std::string& command,
                                const ProcessGrid& grid, const Distribution& dist,
                                const SolverSettings& solver, const Factorization<T>& result,
-                               double start_time);
+                               double start_time, const perf::SparseInputFacts& sparse = {});
 
 }  // namespace gridnmf::cli

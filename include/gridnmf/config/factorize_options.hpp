@@ -16,6 +16,8 @@ namespace gridnmf {
 struct FactorizeOptions {
   std::string input;
   std::string dataset = "V";
+  bool transpose = false;       // factorize the transpose of the stored matrix
+  bool permute_sparse = true;   // --balance permute (sparse input only) or none
   std::int64_t rank = 0;  // k
   std::optional<GridShape> grid;  // chosen from m, n and the rank count when absent
   SolverSettings solver;          // algorithm, loss, penalties, stopping rules

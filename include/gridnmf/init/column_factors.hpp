@@ -6,6 +6,7 @@
 #include "gridnmf/algorithms/solver_settings.hpp"
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/matrix/distribution.hpp"
+#include "gridnmf/matrix/data_block.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
 namespace gridnmf {
@@ -17,7 +18,7 @@ namespace gridnmf {
 // [0, n). Collective over grid.all().
 template <typename T>
 LocalMatrix<T> w_from_columns(const ProcessGrid& grid, const Distribution& dist,
-                              const LocalMatrix<T>& v_block,
+                              const DataBlock<T>& v_block,
                               const std::vector<std::int64_t>& columns);
 
 // H for a fixed W by one exact NNLS solve, min_{H >= 0} 0.5 ||V - W H||^2
@@ -30,7 +31,7 @@ LocalMatrix<T> w_from_columns(const ProcessGrid& grid, const Distribution& dist,
 // (dist.owned_h_cols x k). Collective over grid.all().
 template <typename T>
 LocalMatrix<T> nnls_ht(const ProcessGrid& grid, const Distribution& dist,
-                       const LocalMatrix<T>& v_block, const LocalMatrix<T>& w_own,
+                       const DataBlock<T>& v_block, const LocalMatrix<T>& w_own,
                        const Penalty& penalty = {}, double sum_to_one_delta = 0.0);
 
 }  // namespace gridnmf

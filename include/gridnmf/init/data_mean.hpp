@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "gridnmf/grid/process_grid.hpp"
+#include "gridnmf/matrix/data_block.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
 namespace gridnmf {
@@ -14,7 +15,7 @@ namespace gridnmf {
 // the rounded mean is bitwise grid-independent unless the exact sum lies that
 // close to a rounding boundary. Collective over grid.all().
 template <typename T>
-double grid_independent_mean(const ProcessGrid& grid, const LocalMatrix<T>& v_block,
+double grid_independent_mean(const ProcessGrid& grid, const DataBlock<T>& v_block,
                              std::int64_t m, std::int64_t n);
 
 }  // namespace gridnmf

@@ -7,6 +7,7 @@
 #include "gridnmf/init/init_method.hpp"
 #include "gridnmf/linalg/truncated_svd.hpp"
 #include "gridnmf/matrix/distribution.hpp"
+#include "gridnmf/matrix/data_block.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
 namespace gridnmf {
@@ -24,7 +25,7 @@ namespace gridnmf {
 template <typename T>
 std::pair<LocalMatrix<T>, LocalMatrix<T>> initial_factors(const ProcessGrid& grid,
                                                           const Distribution& dist,
-                                                          const LocalMatrix<T>& v_block,
+                                                          const DataBlock<T>& v_block,
                                                           const InitChoice& init, std::int64_t k,
                                                           std::uint64_t seed,
                                                           const linalg::SvdSettings& svd = {});

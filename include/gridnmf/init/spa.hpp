@@ -5,6 +5,7 @@
 
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/matrix/distribution.hpp"
+#include "gridnmf/matrix/data_block.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
 namespace gridnmf {
@@ -27,6 +28,6 @@ namespace gridnmf {
 // Throws Error unless 1 <= k <= n. Collective over grid.all().
 template <typename T>
 std::vector<std::int64_t> spa_select_columns(const ProcessGrid& grid, const Distribution& dist,
-                                             const LocalMatrix<T>& v_block, std::int64_t k);
+                                             const DataBlock<T>& v_block, std::int64_t k);
 
 }  // namespace gridnmf

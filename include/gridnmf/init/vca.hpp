@@ -5,6 +5,7 @@
 
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/matrix/distribution.hpp"
+#include "gridnmf/matrix/data_block.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
 namespace gridnmf {
@@ -29,7 +30,7 @@ namespace gridnmf {
 // Throws Error unless 1 <= k <= min(m, n). Collective over grid.all().
 template <typename T>
 std::vector<std::int64_t> vca_select_columns(const ProcessGrid& grid, const Distribution& dist,
-                                             const LocalMatrix<T>& v_block, std::int64_t k,
+                                             const DataBlock<T>& v_block, std::int64_t k,
                                              std::uint64_t seed);
 
 }  // namespace gridnmf

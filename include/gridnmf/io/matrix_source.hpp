@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gridnmf/io/matrix_reader.hpp"
+#include "gridnmf/io/sparse_reader.hpp"
 #include "gridnmf/matrix/block_range.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
@@ -24,24 +25,38 @@ struct SourceMetadata {
   std::vector<std::string> endmember_names;
   std::vector<std::string> band_names;
   std::optional<double> data_ignore_value;  // ENVI: such values read as 0
+  std::vector<std::string> row_names;  // one per row of V (genes, words), when the input has them
+  std::vector<std::string> col_names;  // one per column (cells, documents)
 };
 
-// The input matrix V of a run, from an HDF5 file (dataset `dataset`) or an
-// ENVI image (header .hdr plus raw file; rows = bands, columns = pixels in
-// column-major image order). Holds `comm` borrowed: it must outlive the source.
+// The input matrix V of a run, from an HDF5 file (a dense dataset `dataset`,
+// or a sparse CSR/CSC group: gridnmf/scipy, 10x Genomics, AnnData; see
+// sparse_layout.hpp) or an ENVI image (header .hdr plus raw file; rows =
+// bands, columns = pixels in column-major image order). V is the stored
+// matrix, or its transpose when the input stores samples x features (AnnData)
+// or --transpose says so (both: stored as is). Holds `comm` borrowed: it must
+// outlive the source.
 class MatrixSource {
  public:
   // Opens `path`: ENVI when it ends in .hdr, starts with "ENVI", or has a
   // header beside it (PATH.hdr or BASE.hdr); otherwise HDF5. Checks the shape
   // and reads the metadata. Collective over `comm`; throws the same Error on
   // every rank (one line naming the file and the problem).
-  static MatrixSource open(MPI_Comm comm, const std::string& path, const std::string& dataset);
+  static MatrixSource open(MPI_Comm comm, const std::string& path, const std::string& dataset,
+                           bool transpose = false);
 
   MatrixSource(MatrixSource&&) noexcept;
   MatrixSource& operator=(MatrixSource&&) noexcept;
   ~MatrixSource();
 
+  // The shape of V (after any transposition).
   MatrixShape shape() const;
+  // True when V is stored sparse; then read_sparse_block, not read_block.
+  bool is_sparse() const;
+  // True when V is the transpose of the stored matrix.
+  bool transposed() const;
+  // "dense float64", "sparse CSR int64, 353160 nonzeros", "10x Genomics CSC ...".
+  std::string kind() const;
   const SourceMetadata& metadata() const;
   // "hdf5" or "envi".
   std::string format() const;
@@ -58,6 +73,12 @@ class MatrixSource {
   template <typename T>
   LocalMatrix<T> read_block(const IndexRange& rows, const IndexRange& cols);
 
+  // Reads this rank's CSR block of a sparse V, entries moved to their owners
+  // as io::read_sparse_block describes (`target.transpose` is set here).
+  // `report` is filled on every rank. Collective over the `comm` of open().
+  template <typename T>
+  SparseBlock<T> read_sparse_block(SparseTarget target, SparseReadReport& report);
+
   // Values replaced by 0 because they equal the ENVI data ignore value, summed
   // over all ranks for the blocks read so far (0 for HDF5). Replicated.
   std::int64_t ignored_values() const;
@@ -69,8 +90,10 @@ class MatrixSource {
   class Impl;
 
  private:
-  explicit MatrixSource(std::unique_ptr<Impl> impl);
+  MatrixSource(std::unique_ptr<Impl> impl, bool transpose);
   std::unique_ptr<Impl> impl_;
+  bool transpose_ = false;
+  SourceMetadata metadata_;  // the impl's, with names swapped when transposed
 };
 
 }  // namespace gridnmf::io

@@ -28,6 +28,10 @@ struct RunDescription {
   // Every restart's seed and final objective, in the order run.
   std::vector<std::int64_t> restart_seeds;
   std::vector<double> restart_objectives;
+  // The input's row and column names (genes, words; cells, documents),
+  // written as /row_names and /col_names when not empty. Replicated.
+  std::vector<std::string> row_names;
+  std::vector<std::string> col_names;
   // Called inside the output file after the standard layout (root group,
   // `writer` true on the one rank that writes small datasets), for what a
   // command adds, e.g. unmix's image shape and wavelengths. Collective.

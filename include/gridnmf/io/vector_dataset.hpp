@@ -21,4 +21,9 @@ void write_vector_dataset(hid_t location, const std::string& name,
 void write_string_dataset(hid_t location, const std::string& name,
                           const std::vector<std::string>& values, bool writer);
 
+// The strings of a 1-D string dataset (fixed-length or variable-length, as
+// h5py, numpy and 10x write them) at `path` below `location`, read by the
+// calling rank alone; empty when absent or not 1-D strings.
+std::vector<std::string> read_string_dataset(hid_t location, const std::string& path);
+
 }  // namespace gridnmf::io

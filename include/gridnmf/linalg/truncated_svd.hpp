@@ -5,6 +5,7 @@
 
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/matrix/distribution.hpp"
+#include "gridnmf/matrix/data_block.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
 namespace gridnmf::linalg {
@@ -42,7 +43,7 @@ struct TruncatedSvd {
 // 1 <= k <= min(m, n). Collective over grid.all().
 template <typename T>
 TruncatedSvd truncated_svd(const ProcessGrid& grid, const Distribution& dist,
-                           const LocalMatrix<T>& v_block, std::int64_t k,
+                           const DataBlock<T>& v_block, std::int64_t k,
                            const SvdSettings& settings = {});
 
 }  // namespace gridnmf::linalg

@@ -16,6 +16,10 @@ struct IndexRange {
 // the first total % parts pieces get one extra index. Pure arithmetic.
 IndexRange block_range(std::int64_t total, int parts, int part);
 
+// Which of the `parts` pieces of block_range(total, parts, .) holds `index`
+// (0 <= index < total). Pure arithmetic, O(1).
+int block_of(std::int64_t total, int parts, std::int64_t index);
+
 // Same, splitting an existing range instead of [0, total).
 IndexRange sub_range(const IndexRange& range, int parts, int part);
 

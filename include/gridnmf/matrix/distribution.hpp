@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "gridnmf/matrix/block_range.hpp"
@@ -27,6 +28,11 @@ class Distribution {
   IndexRange owned_w_rows(int i, int j) const;
   IndexRange owned_h_cols(int i, int j) const;
 
+  // The grid coordinates (i, j) of the rank owning W row `row`, H column `col`,
+  // and the block of V holding entry (row, col).
+  std::pair<int, int> w_row_owner(std::int64_t row) const;
+  std::pair<int, int> h_col_owner(std::int64_t col) const;
+  std::pair<int, int> block_owner(std::int64_t row, std::int64_t col) const;
   // Sizes of the W pieces of grid row i, in grid-column order (allgatherv counts).
   std::vector<std::int64_t> w_piece_sizes(int i) const;
   // Sizes of the H pieces of grid column j, in grid-row order.

@@ -11,6 +11,17 @@
 
 namespace gridnmf::perf {
 
+// What the report says of a sparse input: the stored nonzeros, the block
+// balance (max / mean nonzeros per rank) with the permutation used and in
+// the input's own order, and the largest CSR block. Replicated.
+struct SparseInputFacts {
+  std::int64_t nonzeros = 0;
+  bool permuted = false;
+  double imbalance = 0.0;
+  double unpermuted_imbalance = 0.0;
+  std::int64_t max_block_bytes = 0;
+};
+
 // The facts of a run the report states besides the measured phases, traffic
 // and memory. Replicated except the two times, which are this rank's.
 struct RunFacts {
@@ -26,6 +37,7 @@ struct RunFacts {
   double total_seconds = 0.0;   // this rank's time since the command started
   double flops_per_iteration = 0.0;
   double model_bytes_per_iteration = 0.0;  // traffic_model.hpp
+  SparseInputFacts sparse;                 // nonzeros == 0 for dense input
 };
 
 // Per-rank measurements the report reduces to min/avg/max over ranks.

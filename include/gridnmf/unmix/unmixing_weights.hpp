@@ -6,6 +6,7 @@
 #include "gridnmf/algorithms/solver_settings.hpp"
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/matrix/distribution.hpp"
+#include "gridnmf/matrix/data_block.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
 
 namespace gridnmf::unmix {
@@ -43,7 +44,7 @@ struct DataScale {
 // when the volume weight is 0). Collective over grid.all().
 template <typename T>
 DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
-                             const LocalMatrix<T>& v_block, const MatrixStatistics& stats,
+                             const DataBlock<T>& v_block, const MatrixStatistics& stats,
                              std::int64_t k, const RelativeWeights& weights, std::uint64_t seed);
 
 // The absolute weights for SolverSettings::unmixing. Pure.

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+
+#include "gridnmf/matrix/sparse_block.hpp"
+
+namespace gridnmf::local {
+
+// The products of a CSR block A (rows x cols) with dense row-major factors of
+// width k, in O(nnz k) flops and one pass over A: the sparse counterparts of
+// CrossProducts. Row r of A meets row r of W_i and its columns meet rows of
+// Ht_j, so every inner loop runs over k contiguous values.
+
+// out (rows x k) = A y, with y (cols x k): a gather, row by row.
+template <typename T>
+void sparse_times(const SparseBlock<T>& a, const T* y, std::int64_t k, T* out);
+
+// out (cols x k) = A^T x, with x (rows x k): a scatter of each row's
+// multiple of x's row, so A need not be stored twice.
+template <typename T>
+void sparse_transposed_times(const SparseBlock<T>& a, const T* x, std::int64_t k, T* out);
+
+// Sums of one Kullback-Leibler pass over the nonzeros, for the iterate
+// (W_i, H_j) passed in.
+struct SampledSums {
+  double log_terms = 0.0;   // sum over nonzeros of v log(v / max(wh, floor)) - v
+  double cross_term = 0.0;  // <V, WH> = sum over nonzeros of v wh
+};
+
+// KL multiplicative-update numerators at the nonzeros only (the sampled
+// dense-dense product): q = v / max((W_i Ht_j^T)_rc, floor) for each stored
+// entry (floor = beta_floor<T>()), then
+//   h side: numer (cols x k) = Q^T W_i       (scatter, like sparse_transposed_times)
+//   w side: numer (rows x k) = Q Ht_j        (gather, like sparse_times)
+// Zeros of V contribute nothing to the numerators; the denominators are the
+// factors' column sums. `sums` (may be null) receives the sums of this iterate.
+template <typename T>
+void kl_numerator_h_side(const SparseBlock<T>& a, const T* w, const T* ht, std::int64_t k,
+                         T* numer, SampledSums* sums);
+template <typename T>
+void kl_numerator_w_side(const SparseBlock<T>& a, const T* w, const T* ht, std::int64_t k,
+                         T* numer, SampledSums* sums);
+
+}  // namespace gridnmf::local
