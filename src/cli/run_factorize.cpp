@@ -13,6 +13,7 @@
 #include "gridnmf/io/matrix_source.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/result_writer.hpp"
+#include "gridnmf/local/sparse_products.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
 #include "checkpointing.hpp"
 #include "restarts.hpp"
@@ -36,9 +37,12 @@ double max_over_mean(const std::vector<std::int64_t>& counts) {
 template <typename T>
 DataBlock<T> read_sparse_input(const ProcessGrid& grid, const Distribution& dist,
                                io::MatrixSource& input, const comm::InputOrder& order,
-                               const ProgressPrinter& printer, perf::SparseInputFacts& facts) {
+                               const FactorizeOptions& options, const ProgressPrinter& printer,
+                               perf::SparseInputFacts& facts) {
   io::SparseReadReport report;
-  SparseBlock<T> block = input.read_sparse_block<T>({&dist, false, order}, report);
+  const std::int64_t panel_cols = local::sparse_panel_columns(
+      dist.block_cols(0).size, options.rank, sizeof(T));
+  SparseBlock<T> block = input.read_sparse_block<T>({&dist, false, order, panel_cols}, report);
   std::int64_t sizes[2] = {block.nonzeros(), block.bytes()};
   comm::allreduce_sum(grid.all(), sizes, 1);
   comm::allreduce_max(grid.all(), sizes + 1, 1);
@@ -100,7 +104,7 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   perf::SparseInputFacts sparse_facts;
   const DataBlock<T> v_block =
       input.is_sparse()
-          ? read_sparse_input<T>(grid, dist, input, order, printer, sparse_facts)
+          ? read_sparse_input<T>(grid, dist, input, order, options, printer, sparse_facts)
           : read_dense_input<T>(grid, dist, input, options, printer);
   input.close();
   const MatrixStatistics stats = global_statistics(grid, v_block);

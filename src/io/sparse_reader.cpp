@@ -11,6 +11,7 @@
 #include "gridnmf/comm/exchange.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/hdf5_handle.hpp"
+#include "gridnmf/local/sparse_assembly.hpp"
 #include "gridnmf/mpi/error.hpp"
 
 namespace gridnmf::io {
@@ -45,12 +46,7 @@ struct Segment {
   std::int64_t end;
 };
 
-// One entry on its way to the rank owning its block, in local indices.
-struct Entry {
-  std::uint32_t row;
-  std::uint32_t col;
-  double value;
-};
+using local::SparseEntry;
 
 // Reads and checks this rank's slice of indptr (the majors of
 // block_range(majors, ranks, rank), with one overlapping entry so that the
@@ -113,50 +109,6 @@ std::vector<Segment> exchange_segments(MPI_Comm comm, int ranks, const SparseLay
   return segments;
 }
 
-// Builds the CSR block from the entries that arrived: rows by counting, each
-// row sorted by column, duplicates summed. Frees `entries` on the way.
-template <typename T>
-SparseBlock<T> assemble_csr(std::int64_t rows, std::int64_t cols, std::vector<Entry>& entries,
-                            std::int64_t& duplicates) {
-  SparseBlock<T> block;
-  block.rows = rows;
-  block.cols = cols;
-  block.row_start.assign(static_cast<std::size_t>(rows + 1), 0);
-  for (const Entry& entry : entries) ++block.row_start[entry.row + 1];
-  for (std::int64_t r = 0; r < rows; ++r) block.row_start[r + 1] += block.row_start[r];
-  std::vector<std::pair<std::int32_t, double>> placed(entries.size());
-  {
-    std::vector<std::int64_t> cursor(block.row_start.begin(), block.row_start.end() - 1);
-    for (const Entry& entry : entries) {
-      placed[cursor[entry.row]++] = {static_cast<std::int32_t>(entry.col), entry.value};
-    }
-  }
-  std::vector<Entry>().swap(entries);
-  block.col_index.reserve(placed.size());
-  block.values.reserve(placed.size());
-  duplicates = 0;
-  std::int64_t begin = 0;
-  for (std::int64_t r = 0; r < rows; ++r) {
-    const std::int64_t end = block.row_start[r + 1];
-    std::sort(placed.begin() + begin, placed.begin() + end);
-    block.row_start[r] = static_cast<std::int64_t>(block.values.size());
-    for (std::int64_t e = begin; e < end; ++e) {
-      const bool repeat = e > begin && placed[e].first == placed[e - 1].first;
-      if (repeat) {
-        ++duplicates;
-        block.values.back() = static_cast<T>(static_cast<double>(block.values.back()) +
-                                             placed[e].second);
-      } else {
-        block.col_index.push_back(placed[e].first);
-        block.values.push_back(static_cast<T>(placed[e].second));
-      }
-    }
-    begin = end;
-  }
-  block.row_start[rows] = static_cast<std::int64_t>(block.values.size());
-  return block;
-}
-
 }  // namespace
 
 template <typename T>
@@ -186,11 +138,11 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
       1, (largest_slice + kEntriesPerRound - 1) / kEntriesPerRound);
   std::vector<std::int64_t> plain_counts(static_cast<std::size_t>(ranks), 0);
   std::int64_t zeros = 0;
-  std::vector<Entry> incoming;
+  std::vector<SparseEntry> incoming;
   std::vector<double> values;
   std::vector<std::int64_t> minors;
   std::vector<int> destinations;
-  std::vector<Entry> outgoing;
+  std::vector<SparseEntry> outgoing;
   std::size_t segment = 0;
   for (std::int64_t round = 0; round < rounds; ++round) {
     const std::int64_t begin = std::min(slice.end(), slice.begin + round * kEntriesPerRound);
@@ -199,7 +151,7 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
     minors.resize(static_cast<std::size_t>(count));
     destinations.assign(static_cast<std::size_t>(count), -1);
     std::vector<std::int64_t> send_counts(static_cast<std::size_t>(ranks), 0);
-    std::vector<Entry> local(static_cast<std::size_t>(count));
+    std::vector<SparseEntry> local(static_cast<std::size_t>(count));
     comm::agree_on_failure(comm, [&] {
       read_slice(file, layout.group + "/data", H5T_NATIVE_DOUBLE, begin, count, values.data(),
                  where + "/data");
@@ -244,17 +196,19 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
     for (std::int64_t e = 0; e < count; ++e) {
       if (destinations[e] >= 0) outgoing[offsets[destinations[e]]++] = local[e];
     }
-    std::vector<Entry> arrived = comm::exchange(comm, outgoing, send_counts);
+    std::vector<SparseEntry> arrived = comm::exchange(comm, outgoing, send_counts);
     incoming.insert(incoming.end(), arrived.begin(), arrived.end());
   }
   std::vector<double>().swap(values);
   std::vector<std::int64_t>().swap(minors);
-  std::vector<Entry>().swap(outgoing);
+  std::vector<SparseEntry>().swap(outgoing);
 
   const int grid_row = rank / pc, grid_col = rank % pc;
   std::int64_t duplicates = 0;
-  SparseBlock<T> block = assemble_csr<T>(dist.block_rows(grid_row).size,
-                                         dist.block_cols(grid_col).size, incoming, duplicates);
+  SparseBlock<T> block = local::assemble_sparse_block<T>(
+      dist.block_rows(grid_row).size, dist.block_cols(grid_col).size,
+      target.panel_cols > 0 ? target.panel_cols : dist.block_cols(grid_col).size, incoming,
+      duplicates);
   if (report) {
     // The unpermuted counts are of entries sent (before duplicates are summed).
     std::vector<std::int64_t> stored(static_cast<std::size_t>(ranks), 0);

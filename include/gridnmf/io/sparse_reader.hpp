@@ -22,6 +22,7 @@ struct SparseTarget {
   const Distribution* dist = nullptr;
   bool transpose = false;
   comm::InputOrder order;
+  std::int64_t panel_cols = 0;  // columns per panel of the block (0: one panel)
 };
 
 // Nonzeros per rank with the target's order and in the input's own order,
@@ -47,6 +48,7 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
                                  const SparseLayout& layout, const SparseTarget& target,
                                  SparseReadReport* report);
 
-inline constexpr std::int64_t kEntriesPerRound = std::int64_t{1} << 22;
+// 1 Mi entries: about 50 MiB of buffers per round.
+inline constexpr std::int64_t kEntriesPerRound = std::int64_t{1} << 20;
 
 }  // namespace gridnmf::io

@@ -1,15 +1,23 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "gridnmf/matrix/sparse_block.hpp"
 
 namespace gridnmf::local {
 
-// The products of a CSR block A (rows x cols) with dense row-major factors of
-// width k, in O(nnz k) flops and one pass over A: the sparse counterparts of
-// CrossProducts. Row r of A meets row r of W_i and its columns meet rows of
-// Ht_j, so every inner loop runs over k contiguous values.
+// The products of a CSR block A (rows x cols, in column panels) with dense
+// row-major factors of width k, in O(nnz k) flops and one pass over A: the
+// sparse counterparts of CrossProducts. Row r of A meets row r of W_i and its
+// columns meet rows of Ht_j, so every inner loop runs over k contiguous
+// values. Entries are visited panel by panel, so the rows of the factor a
+// panel touches at random stay in cache, and the rows a few entries ahead are
+// prefetched.
+
+// Columns per panel for factors of width k: the factor rows of one panel
+// fill about a quarter of the last-level cache. Deterministic per machine.
+std::int64_t sparse_panel_columns(std::int64_t cols, std::int64_t k, std::size_t element_bytes);
 
 // out (rows x k) = A y, with y (cols x k): a gather, row by row.
 template <typename T>
