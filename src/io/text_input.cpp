@@ -1,5 +1,7 @@
 #include "gridnmf/io/text_input.hpp"
 
+#include <zlib.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -38,10 +40,12 @@ bool TextInput::fill() {
   const std::size_t old_size = buffer_.size();
   buffer_.resize(old_size + kChunkBytes);
   const int got = gzread(file_, buffer_.data() + old_size, kChunkBytes);
-  if (got < 0) {
-    int code = Z_OK;
-    const char* message = gzerror(file_, &code);
-    const std::string what = code == Z_ERRNO ? std::strerror(errno) : message;
+  int code = Z_OK;
+  const char* message = gzerror(file_, &code);
+  // A stream cut short is not an error to gzread (Z_BUF_ERROR): only gzerror tells.
+  if (got < 0 || (got == 0 && code != Z_OK)) {
+    std::string what = code == Z_ERRNO ? std::strerror(errno) : message;
+    if (what.rfind(path_ + ": ", 0) == 0) what.erase(0, path_.size() + 2);  // zlib names the file
     throw Error("'" + path_ + "' is " +
                 (gzipped_ ? "a truncated or corrupt gzip file (" : "unreadable (") + what +
                 ") after line " + std::to_string(line_number_));

@@ -1,10 +1,11 @@
 #pragma once
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+// zlib's file state, kept out of this header so users need not include zlib.h.
+struct gzFile_s;
 
 namespace gridnmf::io {
 
@@ -37,7 +38,7 @@ class TextInput {
   bool fill();
 
   std::string path_;
-  gzFile file_ = nullptr;
+  gzFile_s* file_ = nullptr;
   bool gzipped_ = false;
   bool at_end_ = false;
   std::string buffer_;
