@@ -1,6 +1,7 @@
 #include <mpi.h>
 
 #include <filesystem>
+#include <new>
 #include <utility>
 
 #include "convert_steps.hpp"
@@ -54,6 +55,18 @@ std::string describe(const NameSource& source, const char* dimension) {
   return std::string(dimension) + " names from " + source.path + " (" + source.origin + ")";
 }
 
+// A size line with absurd dimensions fails here, not as a bare "std::bad_alloc".
+io::CsrMatrix to_csr_or_explain(io::SparseTriplets&& triplets, const std::string& path) {
+  const std::int64_t rows = triplets.rows, cols = triplets.cols, entries = triplets.size();
+  try {
+    return io::to_csr(std::move(triplets));
+  } catch (const std::bad_alloc&) {
+    throw Error("'" + path + "': rank 0 has not enough memory for a " + std::to_string(rows) +
+                " x " + std::to_string(cols) + " matrix with " + std::to_string(entries) +
+                " entries in CSR (8 bytes a row, 16 an entry)");
+  }
+}
+
 // Integer counts as float64, for --precision float64.
 void store_as_real(io::CsrMatrix& matrix) {
   if (matrix.value_type != io::SparseValueType::kInteger) return;
@@ -95,7 +108,7 @@ void convert_sparse_text(const ConvertOptions& options, io::TextMatrixFormat for
     io::SparseTextMatrix text = format == io::TextMatrixFormat::kMatrixMarket
                                     ? io::read_matrix_market(options.input)
                                     : io::read_bag_of_words(options.input);
-    io::CsrMatrix matrix = io::to_csr(std::move(text.triplets));
+    io::CsrMatrix matrix = to_csr_or_explain(std::move(text.triplets), options.input);
     if (matrix.nonzeros() == 0) {
       throw Error("'" + options.input + "' has no nonzero entries (its " +
                   std::to_string(text.entries_in_file) +

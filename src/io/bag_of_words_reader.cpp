@@ -39,7 +39,7 @@ SparseTextMatrix read_bag_of_words(const std::string& path) {
   const std::int64_t declared = read_header_number(input, "number of entries NNZ");
   reject_empty_matrix(path, triplets.rows, triplets.cols, declared);
   triplets.value_type = SparseValueType::kInteger;
-  reserve_triplets(path, declared, triplets);
+  reserve_triplets(path, declared, 1, triplets);
 
   std::string_view line;
   std::vector<std::string_view> fields;

@@ -105,7 +105,7 @@ SparseTextMatrix read_matrix_market(const std::string& path) {
   }
   triplets.value_type =
       banner.field == "integer" ? SparseValueType::kInteger : SparseValueType::kReal;
-  reserve_triplets(path, symmetric ? 2 * declared : declared, triplets);
+  reserve_triplets(path, declared, symmetric ? 2 : 1, triplets);
 
   const bool pattern = banner.field == "pattern";
   const std::size_t expected_fields = pattern ? 2 : 3;

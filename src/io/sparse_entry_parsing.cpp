@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <new>
+#include <stdexcept>
 
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/text_fields.hpp"
@@ -88,9 +89,15 @@ void reject_empty_matrix(const std::string& path, std::int64_t rows, std::int64_
   }
 }
 
-void reserve_triplets(const std::string& path, std::int64_t entries, SparseTriplets& triplets) {
+void reserve_triplets(const std::string& path, std::int64_t entries, std::int64_t copies,
+                      SparseTriplets& triplets) {
+  const std::string refusal = "'" + path + "' declares " + std::to_string(entries) +
+                              " entries, more than rank 0 can hold (" +
+                              std::to_string(24 * copies) + " bytes each)";
+  std::int64_t slots = 0;
+  if (__builtin_mul_overflow(entries, copies, &slots)) throw Error(refusal);
   try {
-    const auto count = static_cast<std::size_t>(entries);
+    const auto count = static_cast<std::size_t>(slots);
     triplets.row.reserve(count);
     triplets.col.reserve(count);
     if (triplets.value_type == SparseValueType::kInteger) {
@@ -99,11 +106,9 @@ void reserve_triplets(const std::string& path, std::int64_t entries, SparseTripl
       triplets.real_values.reserve(count);
     }
   } catch (const std::bad_alloc&) {
-    throw Error("'" + path + "' declares " + std::to_string(entries) +
-                " entries, more than rank 0 can hold (24 bytes each)");
+    throw Error(refusal);
   } catch (const std::length_error&) {
-    throw Error("'" + path + "' declares " + std::to_string(entries) +
-                " entries, more than rank 0 can hold (24 bytes each)");
+    throw Error(refusal);
   }
 }
 

@@ -35,9 +35,11 @@ void append_real_entry(const TextInput& input, std::string_view field, std::int6
 void reject_empty_matrix(const std::string& path, std::int64_t rows, std::int64_t cols,
                          std::int64_t entries);
 
-// Reserves room for `entries` triplets, failing with one line when this
-// process cannot hold them (a corrupt header's count, or too little memory).
-void reserve_triplets(const std::string& path, std::int64_t entries, SparseTriplets& triplets);
+// Reserves room for `entries` triplets times `copies` (2 for a symmetric
+// file), failing with one line when this process cannot hold them (a corrupt
+// header's count, or too little memory).
+void reserve_triplets(const std::string& path, std::int64_t entries, std::int64_t copies,
+                      SparseTriplets& triplets);
 
 // Rejects a file that ended before its header's number of entries.
 void check_entry_count(const TextInput& input, std::int64_t read, std::int64_t declared);
