@@ -75,6 +75,60 @@ void store_as_real(io::CsrMatrix& matrix) {
   matrix.value_type = io::SparseValueType::kReal;
 }
 
+// The two lines rank 0 prints after a conversion.
+struct ConversionMessages {
+  std::string names;
+  std::string summary;
+};
+
+std::string summary_line(const io::SparseTextMatrix& text, const io::CsrMatrix& matrix,
+                         const ConvertOptions& options) {
+  std::string line = "converted " + text.description + ": " + std::to_string(matrix.rows) +
+                     " x " + std::to_string(matrix.cols) + ", " +
+                     std::to_string(matrix.nonzeros()) + " nonzeros";
+  if (text.entries_in_file != matrix.nonzeros()) {
+    line += " from " + std::to_string(text.entries_in_file) + " entries in the file";
+  }
+  return line + " -> " + options.output + ":/" + options.dataset + " as CSR " +
+         io::to_string(matrix.value_type);
+}
+
+// Reads the matrix and its names, and writes `temporary_path`. Local (rank 0).
+ConversionMessages convert_here(const ConvertOptions& options, io::TextMatrixFormat format,
+                                const std::string& temporary_path) {
+  const io::NameFiles found = io::find_name_files(options.input, format);
+  const NameSource row_source = choose_name_file(options.row_names, "--row-names", found.rows);
+  const NameSource col_source = choose_name_file(options.col_names, "--col-names", found.cols);
+  std::vector<std::string> inputs = {options.input};
+  for (const NameSource* source : {&row_source, &col_source}) {
+    if (!source->path.empty()) inputs.push_back(source->path);
+  }
+  reject_output_equal_to_input(options.output, inputs);
+
+  io::SparseTextMatrix text = format == io::TextMatrixFormat::kMatrixMarket
+                                  ? io::read_matrix_market(options.input)
+                                  : io::read_bag_of_words(options.input);
+  io::CsrMatrix matrix = to_csr_or_explain(std::move(text.triplets), options.input);
+  if (matrix.nonzeros() == 0) {
+    throw Error("'" + options.input + "' has no nonzero entries (its " +
+                std::to_string(text.entries_in_file) +
+                " stored values are all 0): nothing to factorize");
+  }
+  if (options.precision == "float64") store_as_real(matrix);
+
+  io::SparseFileExtras extras;
+  extras.row_names = read_names(row_source, matrix.rows, "rows");
+  extras.col_names = read_names(col_source, matrix.cols, "columns");
+  extras.root_attributes = {{"source", text.description},
+                            {"source_format", text.format},
+                            {"gridnmf_version", std::string(kVersion)}};
+  if (!row_source.path.empty()) extras.root_attributes["row_names_source"] = row_source.path;
+  if (!col_source.path.empty()) extras.root_attributes["col_names_source"] = col_source.path;
+  io::write_sparse_hdf5(temporary_path, options.dataset, matrix, extras);
+  return {"names: " + describe(row_source, "row") + ", " + describe(col_source, "column"),
+          summary_line(text, matrix, options)};
+}
+
 }  // namespace
 
 void convert_sparse_text(const ConvertOptions& options, io::TextMatrixFormat format) {
@@ -90,57 +144,15 @@ void convert_sparse_text(const ConvertOptions& options, io::TextMatrixFormat for
   }
   io::check_output_writable(MPI_COMM_WORLD, options.output, "--output");
   io::AtomicOutput output(MPI_COMM_WORLD, options.output);
-
-  std::string names_message, summary;
+  ConversionMessages messages;
   // Rank 0 does all the work: gzip cannot be split, and parallel HDF5 1.10
   // cannot write the variable-length name strings.
   comm::agree_on_failure(MPI_COMM_WORLD, [&] {
-    if (world_rank != 0) return;
-    const io::NameFiles found = io::find_name_files(options.input, format);
-    const NameSource row_source = choose_name_file(options.row_names, "--row-names", found.rows);
-    const NameSource col_source = choose_name_file(options.col_names, "--col-names", found.cols);
-    std::vector<std::string> inputs = {options.input};
-    for (const NameSource* source : {&row_source, &col_source}) {
-      if (!source->path.empty()) inputs.push_back(source->path);
-    }
-    reject_output_equal_to_input(options.output, inputs);
-
-    io::SparseTextMatrix text = format == io::TextMatrixFormat::kMatrixMarket
-                                    ? io::read_matrix_market(options.input)
-                                    : io::read_bag_of_words(options.input);
-    io::CsrMatrix matrix = to_csr_or_explain(std::move(text.triplets), options.input);
-    if (matrix.nonzeros() == 0) {
-      throw Error("'" + options.input + "' has no nonzero entries (its " +
-                  std::to_string(text.entries_in_file) +
-                  " stored values are all 0): nothing to factorize");
-    }
-    if (options.precision == "float64") store_as_real(matrix);
-
-    io::SparseFileExtras extras;
-    extras.row_names = read_names(row_source, matrix.rows, "rows");
-    extras.col_names = read_names(col_source, matrix.cols, "columns");
-    extras.root_attributes = {{"source", text.description},
-                              {"source_format", text.format},
-                              {"gridnmf_version", std::string(kVersion)}};
-    if (!row_source.path.empty()) extras.root_attributes["row_names_source"] = row_source.path;
-    if (!col_source.path.empty()) extras.root_attributes["col_names_source"] = col_source.path;
-    io::write_sparse_hdf5(output.temporary_path(), options.dataset, matrix, extras);
-
-    names_message = "names: " + describe(row_source, "row") + ", " + describe(col_source, "column");
-    const std::int64_t entries = text.entries_in_file;
-    summary = "converted " + text.description + ": " + std::to_string(matrix.rows) + " x " +
-              std::to_string(matrix.cols) + ", " + std::to_string(matrix.nonzeros()) +
-              " nonzeros" +
-              (entries != matrix.nonzeros()
-                   ? " from " + std::to_string(entries) +
-                         " entries in the file"
-                   : std::string()) +
-              " -> " + options.output + ":/" + options.dataset + " as CSR " +
-              io::to_string(matrix.value_type);
+    if (world_rank == 0) messages = convert_here(options, format, output.temporary_path());
   });
   output.commit();
-  printer.message(names_message);
-  printer.message(summary);
+  printer.message(messages.names);
+  printer.message(messages.summary);
 }
 
 }  // namespace gridnmf::cli
