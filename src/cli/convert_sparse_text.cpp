@@ -83,9 +83,9 @@ struct ConversionMessages {
 
 std::string summary_line(const io::SparseTextMatrix& text, const io::CsrMatrix& matrix,
                          const ConvertOptions& options) {
-  std::string line = "converted " + text.description + ": " + std::to_string(matrix.rows) +
-                     " x " + std::to_string(matrix.cols) + ", " +
-                     std::to_string(matrix.nonzeros()) + " nonzeros";
+  std::string line = "converted " + text.description + ": " + std::to_string(matrix.rows) + " x " +
+                     std::to_string(matrix.cols) + ", " + std::to_string(matrix.nonzeros()) +
+                     " nonzeros";
   if (text.entries_in_file != matrix.nonzeros()) {
     line += " from " + std::to_string(text.entries_in_file) + " entries in the file";
   }

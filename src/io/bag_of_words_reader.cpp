@@ -47,8 +47,8 @@ SparseTextMatrix read_bag_of_words(const std::string& path) {
   while (input.next_line(line)) {
     if (is_blank(line)) continue;
     if (read == declared) {
-      fail_at_line(input, "more entries than the " + std::to_string(declared) +
-                              " its header declares");
+      fail_at_line(input,
+                   "more entries than the " + std::to_string(declared) + " its header declares");
     }
     split_fields(line, fields);
     if (fields.size() != 3) {
@@ -61,8 +61,7 @@ SparseTextMatrix read_bag_of_words(const std::string& path) {
   }
   check_entry_count(input, read, declared);
   result.format = "uci_bag_of_words";
-  result.description =
-      path + " (UCI bag-of-words docword" + (input.gzipped() ? ", gzip)" : ")");
+  result.description = path + " (UCI bag-of-words docword" + (input.gzipped() ? ", gzip)" : ")");
   result.entries_in_file = read;
   return result;
 }

@@ -36,8 +36,8 @@ Banner parse_banner(const TextInput& input, std::string_view line) {
                             std::string(kBannerForm) + ", got " + quoted_excerpt(line));
   }
   if (words.size() != 5) {
-    fail_at_line(input, "bad Matrix Market banner " + quoted_excerpt(line) + ", expected " +
-                            kBannerForm);
+    fail_at_line(input,
+                 "bad Matrix Market banner " + quoted_excerpt(line) + ", expected " + kBannerForm);
   }
   const std::string object = lowercase(words[1]);
   const std::string layout = lowercase(words[2]);
@@ -49,8 +49,8 @@ Banner parse_banner(const TextInput& input, std::string_view line) {
     fail_at_line(input, "dense (array) Matrix Market files are not supported, only coordinate");
   }
   if (layout != "coordinate") {
-    fail_at_line(input, "bad Matrix Market format " + quoted_excerpt(words[2]) +
-                            ", expected coordinate");
+    fail_at_line(input,
+                 "bad Matrix Market format " + quoted_excerpt(words[2]) + ", expected coordinate");
   }
   if (banner.field == "complex") {
     fail_at_line(input, "complex Matrix Market values are not supported");
@@ -71,9 +71,7 @@ Banner parse_banner(const TextInput& input, std::string_view line) {
   return banner;
 }
 
-bool is_comment_or_blank(std::string_view line) {
-  return is_blank(line) || line.front() == '%';
-}
+bool is_comment_or_blank(std::string_view line) { return is_blank(line) || line.front() == '%'; }
 
 }  // namespace
 
@@ -89,8 +87,8 @@ SparseTextMatrix read_matrix_market(const std::string& path) {
   std::vector<std::string_view> fields;
   split_fields(line, fields);
   if (fields.size() != 3) {
-    fail_at_line(input, "bad size line " + quoted_excerpt(line) +
-                            ", expected 'rows columns entries'");
+    fail_at_line(input,
+                 "bad size line " + quoted_excerpt(line) + ", expected 'rows columns entries'");
   }
   SparseTextMatrix result;
   SparseTriplets& triplets = result.triplets;
@@ -113,8 +111,8 @@ SparseTextMatrix read_matrix_market(const std::string& path) {
   while (input.next_line(line)) {
     if (is_comment_or_blank(line)) continue;
     if (read == declared) {
-      fail_at_line(input, "more entries than the " + std::to_string(declared) +
-                              " its size line declares");
+      fail_at_line(input,
+                   "more entries than the " + std::to_string(declared) + " its size line declares");
     }
     split_fields(line, fields);
     if (fields.size() != expected_fields) {
@@ -146,8 +144,8 @@ SparseTextMatrix read_matrix_market(const std::string& path) {
   }
   check_entry_count(input, read, declared);
   result.format = "matrix_market";
-  result.description = path + " (Matrix Market coordinate " + banner.field + " " +
-                       banner.symmetry + (input.gzipped() ? ", gzip)" : ")");
+  result.description = path + " (Matrix Market coordinate " + banner.field + " " + banner.symmetry +
+                       (input.gzipped() ? ", gzip)" : ")");
   result.entries_in_file = read;
   return result;
 }

@@ -25,7 +25,8 @@ void fail_at_line(const TextInput& input, const std::string& problem) {
 std::int64_t parse_index(const TextInput& input, std::string_view field, std::int64_t extent,
                          const char* what) {
   const std::optional<std::int64_t> index = parse_integer(field);
-  if (!index) fail_at_line(input, std::string(what) + " " + quoted_excerpt(field) + " is not an integer");
+  if (!index)
+    fail_at_line(input, std::string(what) + " " + quoted_excerpt(field) + " is not an integer");
   if (*index < 1 || *index > extent) {
     fail_at_line(input, std::string(what) + " " + std::to_string(*index) + " is outside 1.." +
                             std::to_string(extent));
@@ -33,12 +34,11 @@ std::int64_t parse_index(const TextInput& input, std::string_view field, std::in
   return *index - 1;
 }
 
-std::int64_t parse_header_number(const TextInput& input, std::string_view field,
-                                 const char* what) {
+std::int64_t parse_header_number(const TextInput& input, std::string_view field, const char* what) {
   const std::optional<std::int64_t> number = parse_integer(field);
   if (!number || *number < 0) {
-    fail_at_line(input, std::string(what) + " " + quoted_excerpt(field) +
-                            " is not a non-negative integer");
+    fail_at_line(
+        input, std::string(what) + " " + quoted_excerpt(field) + " is not a non-negative integer");
   }
   return *number;
 }
@@ -64,8 +64,8 @@ void append_real_entry(const TextInput& input, std::string_view field, std::int6
                        std::int64_t col, SparseTriplets& triplets) {
   const std::optional<double> value = parse_real(field);
   if (!value) {
-    fail_at_line(input, "value " + quoted_excerpt(field) + " at " + position(row, col) +
-                            " is not a number");
+    fail_at_line(
+        input, "value " + quoted_excerpt(field) + " at " + position(row, col) + " is not a number");
   }
   if (!std::isfinite(*value)) {
     fail_at_line(input, "value " + quoted_excerpt(field) + " at " + position(row, col) +
@@ -114,8 +114,8 @@ void reserve_triplets(const std::string& path, std::int64_t entries, std::int64_
 
 void check_entry_count(const TextInput& input, std::int64_t read, std::int64_t declared) {
   if (read != declared) {
-    throw Error("'" + input.path() + "' has " + std::to_string(read) + " entries, its header says " +
-                std::to_string(declared) + " (truncated file?)");
+    throw Error("'" + input.path() + "' has " + std::to_string(read) +
+                " entries, its header says " + std::to_string(declared) + " (truncated file?)");
   }
 }
 

@@ -21,8 +21,7 @@ std::int64_t parse_index(const TextInput& input, std::string_view field, std::in
                          const char* what);
 
 // A header number (size, count): a non-negative integer.
-std::int64_t parse_header_number(const TextInput& input, std::string_view field,
-                                 const char* what);
+std::int64_t parse_header_number(const TextInput& input, std::string_view field, const char* what);
 
 // The value of the entry at 0-based (row, col), checked non-negative and
 // finite, appended to the matching vector of `triplets` with its indices.

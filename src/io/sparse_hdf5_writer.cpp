@@ -45,9 +45,9 @@ void write_shape_attribute(hid_t object, std::int64_t rows, std::int64_t cols) {
   const hsize_t extent[1] = {2};
   const std::int64_t shape[2] = {rows, cols};
   Hdf5Handle space(H5Screate_simple(1, extent, nullptr), H5Sclose, "cannot describe shape");
-  Hdf5Handle attribute(H5Acreate2(object, "shape", H5T_STD_I64LE, space.get(), H5P_DEFAULT,
-                                  H5P_DEFAULT),
-                       H5Aclose, "cannot create attribute shape");
+  Hdf5Handle attribute(
+      H5Acreate2(object, "shape", H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+      "cannot create attribute shape");
   check_hdf5(H5Awrite(attribute.get(), H5T_NATIVE_INT64, shape), "cannot write attribute shape");
 }
 
@@ -66,8 +66,8 @@ void write_sparse_hdf5(const std::string& path, const std::string& group, const 
     if (matrix.value_type == SparseValueType::kInteger) {
       write_int64(csr.get(), "data", matrix.integer_values);
     } else {
-      write_dataset(csr.get(), "data", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
-                    matrix.real_values.size(), matrix.real_values.data());
+      write_dataset(csr.get(), "data", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, matrix.real_values.size(),
+                    matrix.real_values.data());
     }
     write_int64(csr.get(), "indices", matrix.indices);
     write_int64(csr.get(), "indptr", matrix.indptr);

@@ -27,7 +27,8 @@ bool starts_with_banner(std::string_view line) {
 }
 
 bool ends_with(const std::string& text, const std::string& tail) {
-  return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+  return text.size() >= tail.size() &&
+         text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
 }
 
 // The first lines of the file, decompressed; stops early at binary content
@@ -93,7 +94,8 @@ bool is_envi_input(const std::string& path, const Head& head) {
 }
 
 std::string starting_text(const Head& head) {
-  return head.lines.empty() ? "nothing but blank lines" : "it starts with " + quoted_excerpt(head.lines[0]);
+  return head.lines.empty() ? "nothing but blank lines"
+                            : "it starts with " + quoted_excerpt(head.lines[0]);
 }
 
 }  // namespace
@@ -107,6 +109,9 @@ TextMatrixFormat detect_text_matrix_format(const std::string& path) {
       return TextMatrixFormat::kMatrixMarket;
     }
     if (is_docword_header(head)) return TextMatrixFormat::kBagOfWords;
+    // Named like one: the reader says what is wrong with it.
+    if (ends_with(name, ".mtx.gz")) return TextMatrixFormat::kMatrixMarket;
+    if (name.find("docword") != std::string::npos) return TextMatrixFormat::kBagOfWords;
     throw Error("'" + path +
                 "' is gzip-compressed but neither a Matrix Market nor a UCI docword file: " +
                 starting_text(head));
@@ -118,7 +123,8 @@ TextMatrixFormat detect_text_matrix_format(const std::string& path) {
   }
   if (is_docword_header(head)) return TextMatrixFormat::kBagOfWords;
   if (is_envi_input(path, head)) return TextMatrixFormat::kNone;
-  if (ends_with(name, ".mtx")) return TextMatrixFormat::kMatrixMarket;  // the reader says what is wrong
+  // Named like one: the reader says what is wrong with it.
+  if (ends_with(name, ".mtx")) return TextMatrixFormat::kMatrixMarket;
   if (name.find("docword") != std::string::npos) return TextMatrixFormat::kBagOfWords;
   if (head.binary) return TextMatrixFormat::kNone;  // MatrixSource: "not an HDF5 file"
   throw Error("'" + path +

@@ -210,11 +210,13 @@ TEST_F(SparseTextFiles, CompanionNamesAreFound) {
   EXPECT_EQ(found.cols, barcodes);
   const std::string features = write("s_features.tsv", "f\n");
   EXPECT_EQ(find_name_files(matrix, TextMatrixFormat::kMatrixMarket).rows, features);
-  EXPECT_TRUE(find_name_files(write("other.mtx", "x"), TextMatrixFormat::kMatrixMarket).rows.empty());
+  EXPECT_TRUE(
+      find_name_files(write("other.mtx", "x"), TextMatrixFormat::kMatrixMarket).rows.empty());
 
   const std::string vocabulary = write("vocab.nips.txt", "w\n");
-  EXPECT_EQ(find_name_files(write("docword.nips.txt.gz", "x", true), TextMatrixFormat::kBagOfWords).rows,
-            vocabulary);
+  EXPECT_EQ(
+      find_name_files(write("docword.nips.txt.gz", "x", true), TextMatrixFormat::kBagOfWords).rows,
+      vocabulary);
   const std::string prefixed = write("kos_vocab.kos.txt.gz", "w\n", true);
   found = find_name_files(write("kos_docword.kos.txt", "x"), TextMatrixFormat::kBagOfWords);
   EXPECT_EQ(found.rows, prefixed);
@@ -224,11 +226,14 @@ TEST_F(SparseTextFiles, CompanionNamesAreFound) {
 TEST_F(SparseTextFiles, FormatFromContent) {
   const std::string banner = "%%MatrixMarket matrix coordinate real general\n1 1 1\n1 1 1\n";
   EXPECT_EQ(detect_text_matrix_format(write("a.data", banner)), TextMatrixFormat::kMatrixMarket);
-  EXPECT_EQ(detect_text_matrix_format(write("a.bin", banner, true)), TextMatrixFormat::kMatrixMarket);
+  EXPECT_EQ(detect_text_matrix_format(write("a.bin", banner, true)),
+            TextMatrixFormat::kMatrixMarket);
   EXPECT_EQ(detect_text_matrix_format(write("b.txt", "\n3\n4\n 5 \n1 1 1\n")),
             TextMatrixFormat::kBagOfWords);
-  EXPECT_EQ(detect_text_matrix_format(write("c.gz", "3\n4\n5\n", true)), TextMatrixFormat::kBagOfWords);
-  EXPECT_EQ(detect_text_matrix_format(write("bad.mtx", "3 3 1\n")), TextMatrixFormat::kMatrixMarket);
+  EXPECT_EQ(detect_text_matrix_format(write("c.gz", "3\n4\n5\n", true)),
+            TextMatrixFormat::kBagOfWords);
+  EXPECT_EQ(detect_text_matrix_format(write("bad.mtx", "3 3 1\n")),
+            TextMatrixFormat::kMatrixMarket);
   EXPECT_EQ(detect_text_matrix_format(write("scene.hdr", "ENVI\nsamples = 1\n")),
             TextMatrixFormat::kNone);
   EXPECT_EQ(detect_text_matrix_format(write("raw.img", std::string("\0\1\2", 3))),

@@ -10,8 +10,8 @@ namespace gridnmf::io {
 
 // What a sparse conversion writes besides the matrix.
 struct SparseFileExtras {
-  std::vector<std::string> row_names;  // written as /row_names when not empty
-  std::vector<std::string> col_names;  // written as /col_names when not empty
+  std::vector<std::string> row_names;                  // written as /row_names when not empty
+  std::vector<std::string> col_names;                  // written as /col_names when not empty
   std::map<std::string, std::string> root_attributes;  // string attributes on /
 };
 

@@ -31,8 +31,8 @@ struct SparseTriplets {
 // output's `source` and `source_format` attributes say about it.
 struct SparseTextMatrix {
   SparseTriplets triplets;
-  std::string format;       // "matrix_market" or "uci_bag_of_words"
-  std::string description;  // "FILE (Matrix Market coordinate integer general, gzip)"
+  std::string format;                // "matrix_market" or "uci_bag_of_words"
+  std::string description;           // "FILE (Matrix Market coordinate integer general, gzip)"
   std::int64_t entries_in_file = 0;  // entry lines read (the header's count)
 };
 
