@@ -36,6 +36,9 @@ pkg_check_modules(SCALAPACK REQUIRED IMPORTED_TARGET GLOBAL scalapack-openmpi)
 
 gridnmf_find_dependency(Boost 1.74 COMPONENTS program_options)
 
+# Matrix Market and UCI docword input may be gzip-compressed.
+gridnmf_find_dependency(ZLIB)
+
 if(NOT TARGET gridnmf_deps::hdf5)
   add_library(gridnmf_deps::hdf5 INTERFACE IMPORTED)
   set_target_properties(gridnmf_deps::hdf5 PROPERTIES

@@ -11,6 +11,7 @@ packages=(
   libhdf5-openmpi-dev hdf5-tools
   libopenblas-dev libscalapack-openmpi-dev
   libboost-program-options-dev
+  zlib1g-dev
   libgtest-dev
   python3-h5py python3-numpy python3-sklearn python3-matplotlib
 )

@@ -12,6 +12,9 @@ void ConvertOptions::validate() const {
   if (precision != "keep" && precision != "float32" && precision != "float64") {
     throw UsageError("--precision must be keep, float32 or float64, got '" + precision + "'");
   }
+  if ((!row_names.empty() && row_names == output) || (!col_names.empty() && col_names == output)) {
+    throw UsageError("--output must differ from --row-names and --col-names");
+  }
 }
 
 void EvaluateOptions::validate() const {

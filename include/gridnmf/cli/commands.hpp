@@ -20,7 +20,9 @@ void run_generate_scene(const GenerateOptions& options);
 void run_factorize(const FactorizeOptions& options);
 
 // `gridnmf convert`: writes an ENVI image (or any input) as HDF5 in the layout
-// of ../shared/data, each rank its own block. Collective over MPI_COMM_WORLD.
+// of ../shared/data, each rank its own block; a Matrix Market or UCI docword
+// file as the sparse CSR layout (read and written by rank 0).
+// Collective over MPI_COMM_WORLD.
 void run_convert(const ConvertOptions& options);
 
 // `gridnmf evaluate`: SAD with Hungarian matching and abundance RMSE of a
