@@ -87,9 +87,9 @@ int main(int argc, char** argv) {
     const gridnmf::GridShape grid_shape = gridnmf::choose_grid_shape(shape.rows, shape.cols, ranks);
     const gridnmf::ProcessGrid grid(MPI_COMM_WORLD, grid_shape);
     const gridnmf::Distribution dist(shape.rows, shape.cols, grid_shape.rows, grid_shape.cols);
-    const LocalMatrix<double> v = gridnmf::io::read_block<double>(
+    const gridnmf::DataBlock<double> v(gridnmf::io::read_block<double>(
         grid.all(), file.get(), input, dataset, dist.block_rows(grid.row()),
-        dist.block_cols(grid.col()));
+        dist.block_cols(grid.col())));
     std::vector<double> truth;
     if (H5Lexists(file.get(), "W_true", H5P_DEFAULT) > 0) {
       truth = gridnmf::io::read_block<double>(grid.all(), file.get(), input, "W_true",

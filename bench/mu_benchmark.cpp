@@ -255,9 +255,9 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
   const MemoryUse at_start = memory_use();
 
   const gridnmf::SyntheticProblem problem{options.rows, options.cols, k, 0.0, options.seed};
-  const LocalMatrix<T> v = gridnmf::synthetic_block<T>(problem, dist.block_rows(grid.row()),
-                                                       dist.block_cols(grid.col()));
-  const double v_bytes = static_cast<double>(v.size()) * sizeof(T);
+  const gridnmf::DataBlock<T> v(gridnmf::synthetic_block<T>(problem, dist.block_rows(grid.row()),
+                                                       dist.block_cols(grid.col())));
+  const double v_bytes = static_cast<double>(v.dense().size()) * sizeof(T);
   const MemoryUse with_v = memory_use();
 
   const gridnmf::MatrixStatistics stats = gridnmf::global_statistics(grid, v);
@@ -314,7 +314,7 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
   }
 
   const gridnmf::local::ProductLayout layout = gridnmf::local::preferred_product_layout();
-  const GemmProbe probe = probe_gemm(all, v, k, options.gemm_repeats, layout);
+  const GemmProbe probe = probe_gemm(all, v.dense(), k, options.gemm_repeats, layout);
   const Spread gemm_rate = spread(all, probe.flops_per_second);
   const double gemm_rate_sum = gemm_rate.avg * ranks;
 
@@ -350,7 +350,7 @@ void run_benchmark(const BenchOptions& options, const gridnmf::ProcessGrid& grid
               static_cast<long long>(options.rows), static_cast<long long>(options.cols),
               static_cast<long long>(k), precision.c_str(), ranks, grid_text.c_str());
   std::printf("  V block (rank 0): %lld x %lld, %.1f MiB (max over ranks %.1f MiB)\n",
-              static_cast<long long>(v.rows), static_cast<long long>(v.cols), v_bytes / mib,
+              static_cast<long long>(v.rows()), static_cast<long long>(v.cols()), v_bytes / mib,
               v_block.max / mib);
   std::printf("  GEMM probe (rank 0, best of %d, %s layout): V^T W_i %.4f s, V H_j^T %.4f s\n",
               options.gemm_repeats, gridnmf::local::to_string(layout).c_str(), probe.seconds_vtw,

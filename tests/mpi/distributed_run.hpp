@@ -31,11 +31,10 @@ inline SolverSettings fixed_iterations(Algorithm algorithm, int iterations) {
 
 // The random start for `problem` with rank k, as the CLI scales it.
 inline double start_scale(const SyntheticProblem& problem) {
-  const LocalMatrix<double> v =
-      synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols});
+  const DataBlock<double> v(synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols}));
   double sum = 0.0;
-  for (double x : v.values) sum += x;
-  return random_init_scale(sum / static_cast<double>(v.size()), problem.rank);
+  for (double x : v.dense().values) sum += x;
+  return random_init_scale(sum / static_cast<double>(v.dense().size()), problem.rank);
 }
 
 // The distributed driver on `comm` with the given grid.
@@ -44,8 +43,8 @@ WholeRun run_distributed(MPI_Comm comm, GridShape shape, const SyntheticProblem&
                          std::uint64_t seed, const SolverSettings& settings) {
   const ProcessGrid grid(comm, shape);
   const Distribution dist(problem.rows, problem.cols, shape.rows, shape.cols);
-  const LocalMatrix<T> v = synthetic_block<T>(problem, dist.block_rows(grid.row()),
-                                              dist.block_cols(grid.col()));
+  const DataBlock<T> v(synthetic_block<T>(problem, dist.block_rows(grid.row()),
+                                              dist.block_cols(grid.col())));
   const double scale = start_scale(problem);
   auto w = random_w_rows<T>(dist.owned_w_rows(grid.row(), grid.col()), problem.rank, seed, scale);
   auto ht = random_ht_cols<T>(dist.owned_h_cols(grid.row(), grid.col()), problem.rank, seed,
@@ -72,8 +71,7 @@ WholeRun run_distributed(MPI_Comm comm, GridShape shape, const SyntheticProblem&
 // The serial reference from the same start, for a fixed number of iterations.
 inline WholeRun run_reference(const SyntheticProblem& problem, std::uint64_t seed,
                               const SolverSettings& settings) {
-  const LocalMatrix<double> v_local =
-      synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols});
+  const LocalMatrix<double> v_local = synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols});
   reference::Dense v(problem.rows, problem.cols);
   v.v = v_local.values;
   const double scale = start_scale(problem);

@@ -86,7 +86,7 @@ class Problem {
  private:
   ProcessGrid grid_;
   Distribution dist_;
-  LocalMatrix<double> v_;
+  DataBlock<double> v_;
   MatrixStatistics stats_;
 };
 

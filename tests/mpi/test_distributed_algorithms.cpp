@@ -37,9 +37,9 @@ TEST(DistributedAlgorithms, EqualSerialReferenceOnEveryGrid) {
       const WholeRun expected = run_reference(problem, 11, settings);
       // The Gram identity cancels ||V||^2 against terms of its size, so near an
       // exact fit its absolute error is a few ulps of ||V||^2.
-      const LocalMatrix<double> v = synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols});
-      const double cancellation = 1e-13 * std::inner_product(v.values.begin(), v.values.end(),
-                                                             v.values.begin(), 0.0);
+      const DataBlock<double> v(synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols}));
+      const double cancellation = 1e-13 * std::inner_product(v.dense().values.begin(), v.dense().values.end(),
+                                                             v.dense().values.begin(), 0.0);
       for (const GridShape shape : all_grid_shapes(world_size())) {
         if (shape.rows > problem.rows || shape.cols > problem.cols) continue;
         SCOPED_TRACE(to_string(c.algorithm) + " l1/l2 " + std::to_string(c.penalty_w.l1) + " " +

@@ -127,8 +127,8 @@ TEST(DistributedMu, NonFiniteIterateIsAnErrorOnEveryRank) {
     SCOPED_TRACE(shape.to_string());
     const ProcessGrid grid(MPI_COMM_WORLD, shape);
     const Distribution dist(problem.rows, problem.cols, shape.rows, shape.cols);
-    const LocalMatrix<double> v = synthetic_block<double>(
-        problem, dist.block_rows(grid.row()), dist.block_cols(grid.col()));
+    const DataBlock<double> v(synthetic_block<double>(
+        problem, dist.block_rows(grid.row()), dist.block_cols(grid.col())));
     auto w = random_w_rows<double>(dist.owned_w_rows(grid.row(), grid.col()), 4, 1, 1.0);
     auto ht = random_ht_cols<double>(dist.owned_h_cols(grid.row(), grid.col()), 4, 1, 1.0);
     if (grid.rank() == grid.size() - 1 && w.size() > 0) w.values[0] = NAN;

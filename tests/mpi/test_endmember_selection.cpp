@@ -21,15 +21,15 @@ namespace {
 
 // This rank's block of a whole matrix, in precision T.
 template <typename T>
-LocalMatrix<T> block_of(const reference::Dense& whole, const ProcessGrid& grid,
-                        const Distribution& dist) {
+DataBlock<T> block_of(const reference::Dense& whole, const ProcessGrid& grid,
+                      const Distribution& dist) {
   const IndexRange rows = dist.block_rows(grid.row());
   const IndexRange cols = dist.block_cols(grid.col());
   LocalMatrix<T> block(rows.size, cols.size);
   for (std::int64_t r = 0; r < rows.size; ++r)
     for (std::int64_t c = 0; c < cols.size; ++c)
       block(r, c) = static_cast<T>(whole(rows.begin + r, cols.begin + c));
-  return block;
+  return DataBlock<T>(std::move(block));
 }
 
 // The grids of the current rank count that fit an m x n matrix.
@@ -191,7 +191,7 @@ TEST(ColumnFactors, NnlsHtRecoversTheAbundancesOfSeparableMatrices) {
     SCOPED_TRACE(shape.to_string());
     const ProcessGrid grid(MPI_COMM_WORLD, shape);
     const Distribution dist(13, 41, shape.rows, shape.cols);
-    const LocalMatrix<double> v = block_of<double>(problem.v, grid, dist);
+    const DataBlock<double> v = block_of<double>(problem.v, grid, dist);
     const auto columns = spa_select_columns(grid, dist, v, 5);
     const LocalMatrix<double> w_own = w_from_columns(grid, dist, v, columns);
     const reference::Dense h = assemble_h(grid, dist, nnls_ht(grid, dist, v, w_own));
@@ -242,7 +242,7 @@ TEST(Spa, FindsTheExactEndmembersOfASceneWithPurePixels) {
     SCOPED_TRACE(shape.to_string());
     const ProcessGrid grid(MPI_COMM_WORLD, shape);
     const Distribution dist(scene.bands, n, shape.rows, shape.cols);
-    const LocalMatrix<double> v = model.block<double>(dist.block_rows(grid.row()), dist.block_cols(grid.col()), 0.0);
+    const DataBlock<double> v(model.block<double>(dist.block_rows(grid.row()), dist.block_cols(grid.col()), 0.0));
     const auto columns = spa_select_columns(grid, dist, v, scene.endmembers);
     EXPECT_EQ(as_set(columns), as_set(model.anchor_pixels()));
     const reference::Dense w = assemble_w(grid, dist, w_from_columns(grid, dist, v, columns));

@@ -26,8 +26,7 @@ Start start_on(MPI_Comm comm, GridShape shape, const SyntheticProblem& problem,
                const std::string& init, std::uint64_t seed, const linalg::SvdSettings& svd = {}) {
   const ProcessGrid grid(comm, shape);
   const Distribution dist(problem.rows, problem.cols, shape.rows, shape.cols);
-  const LocalMatrix<T> v =
-      synthetic_block<T>(problem, dist.block_rows(grid.row()), dist.block_cols(grid.col()));
+  const DataBlock<T> v(synthetic_block<T>(problem, dist.block_rows(grid.row()), dist.block_cols(grid.col())));
   auto [w, ht] = initial_factors<T>(grid, dist, v, parse_init(init), problem.rank, seed, svd);
   return {assemble_w(grid, dist, w), assemble_h(grid, dist, ht)};
 }
@@ -184,7 +183,7 @@ TEST(DataMean, BitwiseTheSameOnEveryGrid) {
   for (const SyntheticProblem& problem : kProblems) {
     const ProcessGrid self(MPI_COMM_SELF, {1, 1});
     const double alone = grid_independent_mean(
-        self, synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols}),
+        self, DataBlock<double>(synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols})),
         problem.rows, problem.cols);
     double plain = 0.0;
     for (double x : whole_v(problem).v) plain += x;
@@ -193,8 +192,8 @@ TEST(DataMean, BitwiseTheSameOnEveryGrid) {
       if (shape.rows > problem.rows || shape.cols > problem.cols) continue;
       const ProcessGrid grid(MPI_COMM_WORLD, shape);
       const Distribution dist(problem.rows, problem.cols, shape.rows, shape.cols);
-      const auto v = synthetic_block<double>(problem, dist.block_rows(grid.row()),
-                                             dist.block_cols(grid.col()));
+      const DataBlock<double> v(synthetic_block<double>(problem, dist.block_rows(grid.row()),
+                                                        dist.block_cols(grid.col())));
       EXPECT_EQ(grid_independent_mean(grid, v, problem.rows, problem.cols), alone)
           << shape.to_string();
     }

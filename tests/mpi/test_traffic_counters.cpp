@@ -33,8 +33,8 @@ Measured run_and_measure(GridShape shape, const SyntheticProblem& problem,
                          const SolverSettings& settings) {
   const ProcessGrid grid(MPI_COMM_WORLD, shape);
   const Distribution dist(problem.rows, problem.cols, shape.rows, shape.cols);
-  const LocalMatrix<T> v = synthetic_block<T>(problem, dist.block_rows(grid.row()),
-                                              dist.block_cols(grid.col()));
+  const DataBlock<T> v(synthetic_block<T>(problem, dist.block_rows(grid.row()),
+                                              dist.block_cols(grid.col())));
   auto w = random_w_rows<T>(dist.owned_w_rows(grid.row(), grid.col()), problem.rank, 3, 0.5);
   auto ht = random_ht_cols<T>(dist.owned_h_cols(grid.row(), grid.col()), problem.rank, 3, 0.5);
   const MatrixStatistics stats = global_statistics(grid, v);

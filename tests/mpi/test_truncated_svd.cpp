@@ -73,8 +73,7 @@ void expect_matches_lapack(const Dense& whole, std::int64_t k, const linalg::Svd
                  std::to_string(whole.cols) + " k=" + std::to_string(k));
     const ProcessGrid grid(MPI_COMM_WORLD, shape);
     const Distribution dist(whole.rows, whole.cols, shape.rows, shape.cols);
-    const LocalMatrix<T> v_block =
-        block_of<T>(whole, dist.block_rows(grid.row()), dist.block_cols(grid.col()));
+    const DataBlock<T> v_block(block_of<T>(whole, dist.block_rows(grid.row()), dist.block_cols(grid.col())));
     const linalg::TruncatedSvd svd = linalg::truncated_svd<T>(grid, dist, v_block, k, settings);
     ASSERT_EQ(static_cast<std::int64_t>(svd.values.size()), k);
     ASSERT_EQ(svd.u_own.cols, k);

@@ -17,9 +17,8 @@ namespace {
 
 // sqrt(||V||^2 / n): the data scale the unmix command sets its weights on.
 double column_scale(const SyntheticProblem& problem) {
-  const LocalMatrix<double> v =
-      synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols});
-  return std::sqrt(std::inner_product(v.values.begin(), v.values.end(), v.values.begin(), 0.0) /
+  const DataBlock<double> v(synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols}));
+  return std::sqrt(std::inner_product(v.dense().values.begin(), v.dense().values.end(), v.dense().values.begin(), 0.0) /
                    static_cast<double>(problem.cols));
 }
 
@@ -27,8 +26,7 @@ double column_scale(const SyntheticProblem& problem) {
 WholeRun unmixing_reference(const SyntheticProblem& problem, std::uint64_t seed,
                             const SolverSettings& settings) {
   WholeRun run = run_reference(problem, seed, fixed_iterations(settings.algorithm, 0));
-  const LocalMatrix<double> v_local =
-      synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols});
+  const LocalMatrix<double> v_local = synthetic_block<double>(problem, {0, problem.rows}, {0, problem.cols});
   reference::Dense v(problem.rows, problem.cols);
   v.v = v_local.values;
   const reference::UnmixingReference terms{settings.unmixing.sum_to_one_weight,
