@@ -1,0 +1,198 @@
+// The local pieces of sparse input: the seeded permutation, the owner
+// arithmetic, the block assembly and the sparse products, each against
+// plain loops on a dense copy.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "gridnmf/local/beta_divergence.hpp"
+#include "gridnmf/local/sparse_assembly.hpp"
+#include "gridnmf/local/sparse_products.hpp"
+#include "gridnmf/matrix/block_range.hpp"
+#include "gridnmf/matrix/distribution.hpp"
+#include "gridnmf/matrix/index_permutation.hpp"
+
+namespace gridnmf {
+namespace {
+
+TEST(IndexPermutation, IsABijectionWithItsInverseForEverySize) {
+  for (std::int64_t size : {1, 2, 3, 5, 16, 17, 100, 1000, 4097}) {
+    const IndexPermutation order = IndexPermutation::random(size, 11);
+    std::vector<bool> seen(static_cast<std::size_t>(size), false);
+    for (std::int64_t i = 0; i < size; ++i) {
+      const std::int64_t p = order.forward(i);
+      ASSERT_GE(p, 0);
+      ASSERT_LT(p, size);
+      EXPECT_FALSE(seen[p]) << "size " << size << " index " << i;
+      seen[p] = true;
+      EXPECT_EQ(order.inverse(p), i);
+    }
+  }
+}
+
+TEST(IndexPermutation, DependsOnTheSeedAndIdentityKeepsTheOrder) {
+  const IndexPermutation a = IndexPermutation::random(1000, 1), b = IndexPermutation::random(1000, 2);
+  int moved = 0, differ = 0;
+  for (std::int64_t i = 0; i < 1000; ++i) {
+    moved += a.forward(i) != i;
+    differ += a.forward(i) != b.forward(i);
+    EXPECT_EQ(IndexPermutation::identity(1000).forward(i), i);
+  }
+  EXPECT_GT(moved, 900);
+  EXPECT_GT(differ, 900);
+}
+
+TEST(Owners, BlockOfInvertsBlockRangeAndDistributionFindsTheOwners) {
+  for (std::int64_t total : {1, 7, 10, 23}) {
+    for (int parts = 1; parts <= 5; ++parts) {
+      for (int part = 0; part < parts; ++part) {
+        const IndexRange range = block_range(total, parts, part);
+        for (std::int64_t i = range.begin; i < range.end(); ++i) {
+          EXPECT_EQ(block_of(total, parts, i), part);
+        }
+      }
+    }
+  }
+  const Distribution dist(23, 17, 3, 2);
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 2; ++j) {
+      const IndexRange rows = dist.owned_w_rows(i, j), cols = dist.owned_h_cols(i, j);
+      for (std::int64_t r = rows.begin; r < rows.end(); ++r) {
+        EXPECT_EQ(dist.w_row_owner(r), std::make_pair(i, j));
+      }
+      for (std::int64_t c = cols.begin; c < cols.end(); ++c) {
+        EXPECT_EQ(dist.h_col_owner(c), std::make_pair(i, j));
+      }
+    }
+  }
+}
+
+// A random block with duplicates and empty rows, its dense sum, and its
+// assembly at a given panel width.
+struct Case {
+  std::int64_t rows, cols;
+  std::vector<double> dense;
+  std::vector<local::SparseEntry> entries;
+};
+
+Case random_case(std::int64_t rows, std::int64_t cols, std::int64_t count, unsigned seed) {
+  std::mt19937_64 engine(seed);
+  std::uniform_int_distribution<std::int64_t> row(0, rows - 1), col(0, cols - 1);
+  std::uniform_real_distribution<double> value(0.1, 2.0);
+  Case c{rows, cols, std::vector<double>(static_cast<std::size_t>(rows * cols), 0.0), {}};
+  for (std::int64_t e = 0; e < count; ++e) {
+    // Every third entry repeats a position: duplicates are summed.
+    const std::int64_t r = e % 3 == 2 ? c.entries.back().row : row(engine);
+    const std::int64_t k = e % 3 == 2 ? c.entries.back().col : col(engine);
+    const double v = value(engine);
+    c.entries.push_back({static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(k), v});
+    c.dense[r * cols + k] += v;
+  }
+  return c;
+}
+
+TEST(SparseAssembly, SumsDuplicatesAndSortsEveryPanelRow) {
+  for (std::int64_t panel : {1, 3, 7, 40}) {
+    Case c = random_case(19, 23, 200, 3);
+    std::map<std::pair<std::int64_t, std::int64_t>, int> times;
+    for (const auto& e : c.entries) ++times[{e.row, e.col}];
+    std::int64_t expected_duplicates = 0;
+    for (const auto& item : times) expected_duplicates += item.second - 1;
+    std::int64_t duplicates = -1;
+    const SparseBlock<double> block =
+        local::assemble_sparse_block<double>(c.rows, c.cols, panel, c.entries, duplicates);
+    EXPECT_EQ(duplicates, expected_duplicates);
+    EXPECT_EQ(block.nonzeros(), static_cast<std::int64_t>(times.size()));
+    std::vector<double> rebuilt(c.dense.size(), 0.0);
+    for (std::int64_t p = 0; p < block.panels(); ++p) {
+      for (std::int64_t r = 0; r < block.rows; ++r) {
+        const std::int64_t begin = block.row_start[p * block.rows + r];
+        const std::int64_t end = block.row_start[p * block.rows + r + 1];
+        for (std::int64_t e = begin; e < end; ++e) {
+          EXPECT_EQ(block.col_index[e] / block.panel_cols, p);
+          if (e > begin) EXPECT_LT(block.col_index[e - 1], block.col_index[e]);
+          rebuilt[r * c.cols + block.col_index[e]] += block.values[e];
+        }
+      }
+    }
+    for (std::size_t i = 0; i < rebuilt.size(); ++i) EXPECT_NEAR(rebuilt[i], c.dense[i], 1e-14);
+  }
+}
+
+template <typename T>
+void expect_products_match_dense(std::int64_t panel, std::int64_t k, double tolerance) {
+  Case c = random_case(31, 27, 150, 5);
+  const std::vector<double> dense = c.dense;
+  std::int64_t duplicates = 0;
+  const SparseBlock<T> a =
+      local::assemble_sparse_block<T>(c.rows, c.cols, panel, c.entries, duplicates);
+  std::mt19937_64 engine(9);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::vector<T> x(static_cast<std::size_t>(c.rows * k)), y(static_cast<std::size_t>(c.cols * k));
+  for (T& value : x) value = static_cast<T>(uniform(engine));
+  for (T& value : y) value = static_cast<T>(uniform(engine));
+  std::vector<T> vy(x.size()), vtx(y.size()), numer_h(y.size()), numer_w(x.size());
+  local::sparse_times(a, y.data(), k, vy.data());
+  local::sparse_transposed_times(a, x.data(), k, vtx.data());
+  local::SampledSums sums;
+  local::kl_numerator_h_side(a, x.data(), y.data(), k, numer_h.data(), &sums);
+  local::kl_numerator_w_side(a, x.data(), y.data(), k, numer_w.data(), nullptr);
+  // Plain loops: X plays W_i (rows x k), Y plays Ht_j (cols x k).
+  std::vector<double> ref_vy(x.size(), 0.0), ref_vtx(y.size(), 0.0), ref_nh(y.size(), 0.0),
+      ref_nw(x.size(), 0.0);
+  double log_terms = 0.0, cross = 0.0;
+  for (std::int64_t r = 0; r < c.rows; ++r) {
+    for (std::int64_t j = 0; j < c.cols; ++j) {
+      const double v = static_cast<double>(static_cast<T>(dense[r * c.cols + j]));
+      if (v == 0.0) continue;
+      double wh = 0.0;
+      for (std::int64_t l = 0; l < k; ++l) wh += double(x[r * k + l]) * double(y[j * k + l]);
+      const double q = v / std::max(wh, double(local::beta_floor<T>()));
+      log_terms += v * std::log(q) - v;
+      cross += v * wh;
+      for (std::int64_t l = 0; l < k; ++l) {
+        ref_vy[r * k + l] += v * y[j * k + l];
+        ref_vtx[j * k + l] += v * x[r * k + l];
+        ref_nh[j * k + l] += q * x[r * k + l];
+        ref_nw[r * k + l] += q * y[j * k + l];
+      }
+    }
+  }
+  for (std::size_t i = 0; i < vy.size(); ++i) {
+    EXPECT_NEAR(vy[i], ref_vy[i], tolerance * (1 + std::abs(ref_vy[i])));
+    EXPECT_NEAR(numer_w[i], ref_nw[i], tolerance * (1 + std::abs(ref_nw[i])));
+  }
+  for (std::size_t i = 0; i < vtx.size(); ++i) {
+    EXPECT_NEAR(vtx[i], ref_vtx[i], tolerance * (1 + std::abs(ref_vtx[i])));
+    EXPECT_NEAR(numer_h[i], ref_nh[i], tolerance * (1 + std::abs(ref_nh[i])));
+  }
+  EXPECT_NEAR(sums.log_terms, log_terms, tolerance * (1 + std::abs(log_terms)));
+  EXPECT_NEAR(sums.cross_term, cross, tolerance * (1 + std::abs(cross)));
+}
+
+TEST(SparseProducts, EqualDenseLoopsForEveryPanelWidthAndPrecision) {
+  for (std::int64_t panel : {1, 4, 10, 27}) {
+    for (std::int64_t k : {1, 3, 8, 17}) {
+      SCOPED_TRACE("panel " + std::to_string(panel) + " k " + std::to_string(k));
+      expect_products_match_dense<double>(panel, k, 1e-12);
+      expect_products_match_dense<float>(panel, k, 1e-4);
+    }
+  }
+}
+
+TEST(SparseProducts, PanelWidthFitsTheBudgetAndNeverExceedsTheBlock) {
+  EXPECT_EQ(local::sparse_panel_columns(10, 50, 8), 10);
+  const std::int64_t width = local::sparse_panel_columns(10000000, 50, 8);
+  EXPECT_GT(width, 1000);
+  EXPECT_LT(width, 10000000);
+  EXPECT_GE(local::sparse_panel_columns(10000000, 100000000, 8), 1);
+}
+
+}  // namespace
+}  // namespace gridnmf
