@@ -62,7 +62,10 @@ gridnmf::SparseBlock<T> random_block(std::int64_t rows, std::int64_t cols, doubl
   }
   std::int64_t duplicates = 0;
   return gridnmf::local::assemble_sparse_block<T>(
-      rows, cols, gridnmf::local::sparse_panel_columns(cols, k, sizeof(T)), entries, duplicates);
+      rows, cols,
+      gridnmf::local::sparse_panel_columns(rows, cols, static_cast<std::int64_t>(entries.size()),
+                                           k, sizeof(T)),
+      entries, duplicates);
 }
 
 template <typename T>

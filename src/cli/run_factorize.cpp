@@ -40,8 +40,10 @@ DataBlock<T> read_sparse_input(const ProcessGrid& grid, const Distribution& dist
                                const FactorizeOptions& options, const ProgressPrinter& printer,
                                perf::SparseInputFacts& facts) {
   io::SparseReadReport report;
+  const std::int64_t expected_nonzeros = input.stored_nonzeros() / grid.size();
   const std::int64_t panel_cols = local::sparse_panel_columns(
-      dist.block_cols(0).size, options.rank, sizeof(T));
+      dist.block_rows(0).size, dist.block_cols(0).size, expected_nonzeros, options.rank,
+      sizeof(T));
   SparseBlock<T> block = input.read_sparse_block<T>({&dist, false, order, panel_cols}, report);
   std::int64_t sizes[2] = {block.nonzeros(), block.bytes()};
   comm::allreduce_sum(grid.all(), sizes, 1);

@@ -95,6 +95,7 @@ MatrixShape MatrixSource::shape() const {
 }
 bool MatrixSource::is_sparse() const { return impl_->is_sparse(); }
 bool MatrixSource::transposed() const { return transpose_; }
+std::int64_t MatrixSource::stored_nonzeros() const { return impl_->stored_nonzeros(); }
 std::string MatrixSource::kind() const {
   if (!impl_->is_sparse()) return "dense " + impl_->stored_type();
   return "sparse " + impl_->format() + " " + impl_->stored_type() + ", " +

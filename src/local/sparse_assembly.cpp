@@ -1,6 +1,7 @@
 #include "gridnmf/local/sparse_assembly.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 namespace gridnmf::local {
@@ -90,7 +91,12 @@ SparseBlock<T> assemble_sparse_block(std::int64_t rows, std::int64_t cols,
   cols_placed.resize(static_cast<std::size_t>(kept));
   cols_placed.shrink_to_fit();
   block.col_index = std::move(cols_placed);
-  block.values.assign(values_placed.begin(), values_placed.begin() + kept);
+  if constexpr (std::is_same_v<T, double>) {
+    values_placed.resize(static_cast<std::size_t>(kept));
+    block.values = std::move(values_placed);  // no second copy of the values
+  } else {
+    block.values.assign(values_placed.begin(), values_placed.begin() + kept);
+  }
   return block;
 }
 

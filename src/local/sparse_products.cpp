@@ -41,6 +41,7 @@ inline T kl_quotient(T v, T wh, SampledSums* sums) {
 constexpr std::int64_t kPrefetchDistance = 16;
 
 constexpr std::int64_t kDefaultPanelBytes = std::int64_t{4} << 20;
+constexpr std::int64_t kMinEntriesPerPanelRow = 4;
 
 template <typename T>
 inline void prefetch_row(const T* row, std::int64_t k) {
@@ -70,7 +71,8 @@ void for_each_entry(const SparseBlock<T>& a, Visit visit) {
 
 }  // namespace
 
-std::int64_t sparse_panel_columns(std::int64_t cols, std::int64_t k, std::size_t element_bytes) {
+std::int64_t sparse_panel_columns(std::int64_t rows, std::int64_t cols, std::int64_t nonzeros,
+                                  std::int64_t k, std::size_t element_bytes) {
   // A fixed budget, not the cache size the system reports: virtual machines
   // report the host's whole L3, and a rank's real share of it on a full node
   // is a few MiB. GRIDNMF_SPMM_PANEL_BYTES overrides it for tuning.
@@ -79,7 +81,13 @@ std::int64_t sparse_panel_columns(std::int64_t cols, std::int64_t k, std::size_t
     const std::int64_t bytes = text ? std::atoll(text) : 0;
     return bytes > 0 ? bytes : kDefaultPanelBytes;
   }();
-  const std::int64_t width = panel_bytes / std::max<std::int64_t>(1, k * static_cast<std::int64_t>(element_bytes));
+  std::int64_t width =
+      panel_bytes / std::max<std::int64_t>(1, k * static_cast<std::int64_t>(element_bytes));
+  // Each panel costs 8 bytes per row of offsets and a pass over the rows:
+  // keep at least kMinEntriesPerPanelRow entries per row in each panel.
+  const std::int64_t most_panels =
+      std::max<std::int64_t>(1, nonzeros / std::max<std::int64_t>(1, kMinEntriesPerPanelRow * rows));
+  width = std::max(width, (cols + most_panels - 1) / most_panels);
   return std::max<std::int64_t>(1, std::min(cols, width));
 }
 

@@ -187,11 +187,14 @@ TEST(SparseProducts, EqualDenseLoopsForEveryPanelWidthAndPrecision) {
 }
 
 TEST(SparseProducts, PanelWidthFitsTheBudgetAndNeverExceedsTheBlock) {
-  EXPECT_EQ(local::sparse_panel_columns(10, 50, 8), 10);
-  const std::int64_t width = local::sparse_panel_columns(10000000, 50, 8);
-  EXPECT_GT(width, 1000);
-  EXPECT_LT(width, 10000000);
-  EXPECT_GE(local::sparse_panel_columns(10000000, 100000000, 8), 1);
+  EXPECT_EQ(local::sparse_panel_columns(100, 10, 500, 50, 8), 10);
+  // Dense enough rows: the cache budget decides.
+  const std::int64_t width = local::sparse_panel_columns(1000, 10000000, 100000000, 50, 8);
+  EXPECT_EQ(width, (std::int64_t{4} << 20) / (50 * 8));
+  // Short rows: fewer, wider panels (at least 4 entries per row in each).
+  const std::int64_t wide = local::sparse_panel_columns(1000000, 10000000, 10000000, 50, 8);
+  EXPECT_GE(wide, 10000000 / 2);
+  EXPECT_GE(local::sparse_panel_columns(10, 10000000, 100, 100000000, 8), 1);
 }
 
 }  // namespace

@@ -53,6 +53,8 @@ class MatrixSource {
   MatrixShape shape() const;
   // True when V is stored sparse; then read_sparse_block, not read_block.
   bool is_sparse() const;
+  // Entries a sparse input stores (0 for dense input).
+  std::int64_t stored_nonzeros() const;
   // True when V is the transpose of the stored matrix.
   bool transposed() const;
   // "dense float64", "sparse CSR int64, 353160 nonzeros", "10x Genomics CSC ...".

@@ -15,9 +15,13 @@ namespace gridnmf::local {
 // panel touches at random stay in cache, and the rows a few entries ahead are
 // prefetched.
 
-// Columns per panel for factors of width k: the factor rows of one panel
-// fill about a quarter of the last-level cache. Deterministic per machine.
-std::int64_t sparse_panel_columns(std::int64_t cols, std::int64_t k, std::size_t element_bytes);
+// Columns per panel of a rows x cols block with about `nonzeros` entries, for
+// factors of width k: the factor rows of one panel fill a 4 MiB budget (a
+// rank's share of a last-level cache; GRIDNMF_SPMM_PANEL_BYTES overrides
+// it), with at least 4 entries per row in a panel on average so the offsets
+// stay small next to the entries. Deterministic.
+std::int64_t sparse_panel_columns(std::int64_t rows, std::int64_t cols, std::int64_t nonzeros,
+                                  std::int64_t k, std::size_t element_bytes);
 
 // out (rows x k) = A y, with y (cols x k): a gather, row by row.
 template <typename T>
