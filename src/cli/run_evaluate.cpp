@@ -13,6 +13,7 @@
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/hdf5_handle.hpp"
 #include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/path_checks.hpp"
 #include "gridnmf/io/text_output.hpp"
 #include "gridnmf/unmix/evaluation.hpp"
 
@@ -23,8 +24,12 @@ namespace {
 // A file opened read-only by one rank with the default (serial) driver.
 class SerialFile {
  public:
-  explicit SerialFile(const std::string& path) : path_(path) {
-    if (!std::filesystem::exists(path)) throw Error("file '" + path + "' does not exist");
+  SerialFile(const std::string& path, const std::string& option) : path_(path) {
+    io::check_input_file(path, option);
+    std::error_code missing;
+    if (!std::filesystem::exists(path, missing)) {
+      throw Error(option + " file '" + path + "' does not exist");
+    }
     if (H5Fis_hdf5(path.c_str()) <= 0) throw Error("'" + path + "' is not an HDF5 file");
     file_ = io::Hdf5Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
                            "cannot open '" + path + "'");
@@ -111,8 +116,8 @@ struct Inputs {
 // Reads both files and checks that their shapes agree; one-line errors.
 Inputs read_inputs(const EvaluateOptions& options) {
   Inputs in;
-  const SerialFile result(options.result);
-  const SerialFile truth(options.truth);
+  const SerialFile result(options.result, "--result");
+  const SerialFile truth(options.truth, "--truth");
   in.w = result.matrix("W");
   in.h = result.matrix("H");
   const bool truth_is_result = !truth.has("W_true") && truth.has("W");
