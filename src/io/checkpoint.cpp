@@ -11,6 +11,7 @@
 #include "gridnmf/io/factor_io.hpp"
 #include "gridnmf/io/hdf5_output.hpp"
 #include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/path_identity.hpp"
 #include "gridnmf/io/result_writer.hpp"
 #include "gridnmf/version.hpp"
 
@@ -101,7 +102,10 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
                      then + ", now " + now + " (resume with the same " + option +
                      " or start without --resume)");
   };
-  if (stored.input != current.input) refuse("--input", stored.input, current.input);
+  // By identity: "./in.h5" and "in.h5" are one input.
+  if (stored.input != current.input && !same_file(stored.input, current.input)) {
+    refuse("--input", stored.input, current.input);
+  }
   if (stored.dataset != current.dataset) refuse("--dataset", stored.dataset, current.dataset);
   if (stored.rows != current.rows || stored.cols != current.cols) {
     refuse("matrix shape", std::to_string(stored.rows) + " x " + std::to_string(stored.cols),

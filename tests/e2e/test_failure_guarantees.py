@@ -394,6 +394,22 @@ class SpecialFiles(Guarantees):
         self.assertIsNone(data["rmse"])
 
 
+class Resume(Guarantees):
+    """Class 5 (part): the checkpoint's input is compared by identity."""
+
+    def test_resume_accepts_another_spelling_of_the_input(self):
+        checkpoint = self.path("spelling_ck.h5")
+        with open(self.checkpoint, "rb") as src, open(checkpoint, "wb") as dst:
+            dst.write(src.read())
+        spelled = os.path.join(self.dir, ".", "v.h5")
+        done, seconds = attempt(2, ["factorize", "--input", spelled, "--rank", 3, "--max-iter", 4,
+                                    "--output", self.path("resumed.h5"), "--checkpoint",
+                                    checkpoint, "--resume", "--quiet"])
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with h5py.File(self.path("resumed.h5"), "r") as f:
+            self.assertEqual(int(f.attrs["iterations"]), 4)
+
+
 class Signals(Guarantees):
     """Class 10: SIGHUP (a closed terminal, a lost session) saves like SIGTERM."""
 
