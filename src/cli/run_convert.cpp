@@ -1,6 +1,5 @@
 #include <mpi.h>
 
-#include <filesystem>
 #include <vector>
 
 #include "gridnmf/cli/commands.hpp"
@@ -13,6 +12,7 @@
 #include "gridnmf/io/hdf5_output.hpp"
 #include "gridnmf/io/matrix_source.hpp"
 #include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/path_identity.hpp"
 #include "gridnmf/matrix/distribution.hpp"
 #include "gridnmf/version.hpp"
 
@@ -62,10 +62,8 @@ void write_vector(hid_t file, const std::string& name, const std::vector<double>
 // Replacing an input file (the header or the raw data) would destroy it.
 void reject_output_equal_to_input(const std::string& output,
                                   const std::vector<std::string>& inputs) {
-  namespace fs = std::filesystem;
   for (const std::string& input : inputs) {
-    std::error_code error;
-    if (fs::exists(output) && fs::equivalent(output, input, error)) {
+    if (io::same_file(output, input)) {
       throw UsageError("--output '" + output + "' is an input file ('" + input + "')");
     }
   }
