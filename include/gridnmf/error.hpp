@@ -19,7 +19,7 @@ class UsageError : public Error {
   explicit UsageError(const std::string& message) : Error(message) {}
 };
 
-// Exit code of a run stopped by SIGTERM, SIGINT or SIGUSR1 after it saved its
+// Exit code of a run stopped by SIGTERM, SIGINT, SIGUSR1 or SIGHUP after it saved its
 // checkpoint (if configured) and its current result (EX_TEMPFAIL: rerun with --resume).
 constexpr int kExitInterrupted = 75;
 

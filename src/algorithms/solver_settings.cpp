@@ -1,6 +1,8 @@
 #include "gridnmf/algorithms/solver_settings.hpp"
 
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "gridnmf/error.hpp"
 
@@ -11,13 +13,17 @@ void SolverSettings::validate() const {
     throw UsageError("--algorithm " + to_string(algorithm) + " supports only --loss frobenius; use " +
                      "--algorithm mu for --loss " + to_string(loss));
   }
-  for (const double value : {penalty_w.l1, penalty_w.l2, penalty_h.l1, penalty_h.l2}) {
-    if (!(value >= 0.0)) throw UsageError("--l1-w, --l2-w, --l1-h and --l2-h must be >= 0");
+  const std::pair<const char*, double> non_negative[] = {
+      {"--l1-w", penalty_w.l1}, {"--l2-w", penalty_w.l2},
+      {"--l1-h", penalty_h.l1}, {"--l2-h", penalty_h.l2},
+      {"--tol", stopping.tolerance}, {"--time-limit", stopping.time_limit_seconds},
+      {"--pg-tol", stopping.pg_tolerance}};
+  for (const auto& [option, value] : non_negative) {
+    if (!(value >= 0.0) || !std::isfinite(value)) {
+      throw UsageError(std::string(option) + " must be >= 0 and finite");
+    }
   }
   if (stopping.max_iterations < 1) throw UsageError("--max-iter must be at least 1");
-  if (!(stopping.tolerance >= 0.0)) throw UsageError("--tol must be >= 0");
-  if (!(stopping.time_limit_seconds >= 0.0)) throw UsageError("--time-limit must be >= 0");
-  if (!(stopping.pg_tolerance >= 0.0)) throw UsageError("--pg-tol must be >= 0");
   const UnmixingTerms& terms = unmixing;
   if (!(terms.sum_to_one_weight >= 0.0) || !std::isfinite(terms.sum_to_one_weight)) {
     throw UsageError("--sum-to-one must be a finite number >= 0");

@@ -10,6 +10,7 @@
 #include "gridnmf/io/factor_io.hpp"
 #include "gridnmf/io/input_check.hpp"
 #include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/path_checks.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
 #include "stop_signals.hpp"
 
@@ -36,7 +37,9 @@ io::CheckpointProblem checkpoint_problem(const FactorizeOptions& options,
 io::CheckpointHeader open_resume_point(MPI_Comm comm, const std::string& path,
                                        const io::CheckpointProblem& current) {
   comm::agree_on_failure(comm, [&] {
-    if (!std::filesystem::exists(path)) {
+    io::check_input_file(path, "--checkpoint");
+    std::error_code missing;
+    if (!std::filesystem::exists(path, missing)) {
       throw Error("--resume: checkpoint '" + path +
                   "' does not exist (start without --resume to create it)");
     }

@@ -10,7 +10,9 @@
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/factor_io.hpp"
+#include "gridnmf/io/hdf5_output.hpp"
 #include "gridnmf/io/matrix_source.hpp"
+#include "gridnmf/io/path_identity.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/matrix/distribution.hpp"
 #include "gridnmf/version.hpp"
@@ -31,6 +33,12 @@ hid_t file_type_of(const std::string& stored) {
   if (stored == "uint64") return H5T_STD_U64LE;
   if (stored == "float32") return H5T_IEEE_F32LE;
   return H5T_IEEE_F64LE;
+}
+
+// Bytes per element of a stored element type.
+std::size_t bytes_of(const std::string& stored) {
+  io::Hdf5Handle copy(H5Tcopy(file_type_of(stored)), H5Tclose, "cannot copy an HDF5 type");
+  return H5Tget_size(copy.get());
 }
 
 // A 1-D float64 dataset written by rank 0; the others join with empty selections.
@@ -88,42 +96,38 @@ void convert_image(const ConvertOptions& options) {
   const std::int64_t ignored = source.ignored_values();
   source.close();
 
-  io::AtomicOutput output(grid.all(), options.output);
-  {
-    io::Hdf5Handle file = io::create_parallel_file(grid.all(), output.temporary_path());
-    comm::agree_on_failure(grid.all(), [&] {
-      const hsize_t extent[2] = {static_cast<hsize_t>(shape.rows),
-                                 static_cast<hsize_t>(shape.cols)};
-      io::Hdf5Handle space(H5Screate_simple(2, extent, nullptr), H5Sclose,
-                           "cannot describe /" + options.dataset);
-      io::Hdf5Handle data(H5Dcreate2(file.get(), options.dataset.c_str(), file_type_of(stored),
-                                     space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                          H5Dclose, "cannot create /" + options.dataset + " in " + options.output);
-      io::write_block(data.get(), rows, cols, block);
-      if (!meta.wavelengths.empty()) {
-        write_vector(file.get(), "wavelengths", meta.wavelengths, grid.rank() == 0);
-      }
-      const hid_t root = file.get();
-      if (meta.image_rows > 0) {
-        io::write_attribute(root, "rows", meta.image_rows);
-        io::write_attribute(root, "cols", meta.image_cols);
-      }
-      io::write_attribute(root, "bands", shape.rows);
-      io::write_attribute(root, "pixels", shape.cols);
-      io::write_attribute(root, "source", description);
-      io::write_attribute(root, "source_format", source.format());
-      if (!meta.wavelength_units.empty()) {
-        io::write_attribute(root, "wavelength_units", meta.wavelength_units);
-      }
-      if (meta.data_ignore_value) {
-        io::write_attribute(root, "data_ignore_value", *meta.data_ignore_value);
-        io::write_attribute(root, "ignored_values_replaced", ignored);
-      }
-      io::write_attribute(root, "gridnmf_version", std::string(kVersion));
-    });
-    comm::agree_on_failure(grid.all(), [&] { file.close("cannot close " + options.output); });
-  }
-  output.commit();
+  io::Hdf5Output output;
+  output.path = options.output;
+  output.what = "converted image";
+  output.payload_bytes = shape.rows * shape.cols * static_cast<std::int64_t>(bytes_of(stored));
+  io::write_hdf5_output(grid.all(), output, [&](hid_t file) {
+    const hsize_t extent[2] = {static_cast<hsize_t>(shape.rows), static_cast<hsize_t>(shape.cols)};
+    io::Hdf5Handle space(H5Screate_simple(2, extent, nullptr), H5Sclose,
+                         "cannot describe /" + options.dataset);
+    io::Hdf5Handle data(H5Dcreate2(file, options.dataset.c_str(), file_type_of(stored),
+                                   space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                        H5Dclose, "cannot create /" + options.dataset + " in " + options.output);
+    io::write_block(data.get(), rows, cols, block);
+    if (!meta.wavelengths.empty()) {
+      write_vector(file, "wavelengths", meta.wavelengths, grid.rank() == 0);
+    }
+    if (meta.image_rows > 0) {
+      io::write_attribute(file, "rows", meta.image_rows);
+      io::write_attribute(file, "cols", meta.image_cols);
+    }
+    io::write_attribute(file, "bands", shape.rows);
+    io::write_attribute(file, "pixels", shape.cols);
+    io::write_attribute(file, "source", description);
+    io::write_attribute(file, "source_format", source.format());
+    if (!meta.wavelength_units.empty()) {
+      io::write_attribute(file, "wavelength_units", meta.wavelength_units);
+    }
+    if (meta.data_ignore_value) {
+      io::write_attribute(file, "data_ignore_value", *meta.data_ignore_value);
+      io::write_attribute(file, "ignored_values_replaced", ignored);
+    }
+    io::write_attribute(file, "gridnmf_version", std::string(kVersion));
+  });
 
   printer.message("converted " + description + ": " + std::to_string(shape.rows) + " bands x " +
                   std::to_string(shape.cols) + " pixels" +

@@ -12,6 +12,7 @@
 #include "gridnmf/io/csr_matrix.hpp"
 #include "gridnmf/io/matrix_market_reader.hpp"
 #include "gridnmf/io/name_files.hpp"
+#include "gridnmf/io/path_checks.hpp"
 #include "gridnmf/io/name_list.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/sparse_hdf5_writer.hpp"
@@ -30,11 +31,14 @@ struct NameSource {
 NameSource choose_name_file(const std::string& option_value, const char* option,
                             const std::string& found) {
   if (!option_value.empty()) {
+    // A FIFO or device would block the read: refused before it is opened.
+    io::check_input_file(option_value, option);
     if (!std::filesystem::is_regular_file(option_value)) {
       throw UsageError(std::string(option) + " '" + option_value + "' does not exist");
     }
     return {option_value, option};
   }
+  if (!found.empty()) io::check_input_file(found, std::string(option) + " (found beside the input)");
   return {found, "found beside the input"};
 }
 

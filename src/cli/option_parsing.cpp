@@ -11,6 +11,7 @@
 #include "gridnmf/cli/report_option.hpp"
 #include "checkpoint_option_parsing.hpp"
 #include "gridnmf/error.hpp"
+#include "gridnmf/io/path_checks.hpp"
 #include "gridnmf/unmix/unmixing_weights.hpp"
 
 namespace po = boost::program_options;
@@ -19,15 +20,37 @@ namespace gridnmf::cli {
 
 namespace {
 
+// A rule for every floating-point option, on the command line or in a
+// --config file: inf and nan parse as numbers but mean nothing as a weight,
+// tolerance, limit or noise level.
+void require_finite_numbers(const po::variables_map& values) {
+  for (const auto& [name, value] : values) {
+    const double* number = boost::any_cast<double>(&value.value());
+    if (number != nullptr && !std::isfinite(*number)) {
+      throw UsageError("--" + name + " must be a finite number, got " +
+                       (std::isnan(*number) ? "nan" : *number > 0 ? "inf" : "-inf"));
+    }
+  }
+}
+
 // Parses the command line, then the --config file if any; values already set
 // on the command line are kept, so the command line wins.
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& all,
                         const po::options_description& from_file) {
   po::variables_map values;
   try {
-    po::store(po::command_line_parser(args).options(all).run(), values);
+    const po::parsed_options parsed = po::command_line_parser(args).options(all).run();
+    // Words that are not options would otherwise be dropped without a word.
+    const std::vector<std::string> stray =
+        po::collect_unrecognized(parsed.options, po::include_positional);
+    if (!stray.empty()) {
+      throw UsageError("unexpected argument '" + stray.front() +
+                       "' (every value follows its --option; see --help)");
+    }
+    po::store(parsed, values);
     if (values.count("config")) {
       const std::string path = values["config"].as<std::string>();
+      io::check_input_file(path, "--config");  // a FIFO would block, a directory reads as empty
       std::ifstream stream(path);
       if (!stream) throw UsageError("cannot read --config file '" + path + "'");
       try {
@@ -40,6 +63,7 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
+  require_finite_numbers(values);
   return values;
 }
 

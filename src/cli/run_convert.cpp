@@ -5,6 +5,7 @@
 
 #include "convert_steps.hpp"
 #include "gridnmf/cli/commands.hpp"
+#include "gridnmf/io/path_identity.hpp"
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/hdf5_handle.hpp"
@@ -14,10 +15,9 @@ namespace gridnmf::cli {
 
 void reject_output_equal_to_input(const std::string& output,
                                   const std::vector<std::string>& inputs) {
-  namespace fs = std::filesystem;
   for (const std::string& input : inputs) {
-    std::error_code error;
-    if (fs::exists(output) && fs::equivalent(output, input, error)) {
+    // By identity, so another spelling or a hard link of an input is caught.
+    if (io::same_file(output, input)) {
       throw UsageError("--output '" + output + "' is an input file ('" + input + "')");
     }
   }

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -14,6 +13,8 @@
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/hdf5_handle.hpp"
 #include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/path_checks.hpp"
+#include "gridnmf/io/text_output.hpp"
 #include "gridnmf/unmix/evaluation.hpp"
 
 namespace gridnmf::cli {
@@ -23,8 +24,12 @@ namespace {
 // A file opened read-only by one rank with the default (serial) driver.
 class SerialFile {
  public:
-  explicit SerialFile(const std::string& path) : path_(path) {
-    if (!std::filesystem::exists(path)) throw Error("file '" + path + "' does not exist");
+  SerialFile(const std::string& path, const std::string& option) : path_(path) {
+    io::check_input_file(path, option);
+    std::error_code missing;
+    if (!std::filesystem::exists(path, missing)) {
+      throw Error(option + " file '" + path + "' does not exist");
+    }
     if (H5Fis_hdf5(path.c_str()) <= 0) throw Error("'" + path + "' is not an HDF5 file");
     file_ = io::Hdf5Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
                            "cannot open '" + path + "'");
@@ -111,8 +116,8 @@ struct Inputs {
 // Reads both files and checks that their shapes agree; one-line errors.
 Inputs read_inputs(const EvaluateOptions& options) {
   Inputs in;
-  const SerialFile result(options.result);
-  const SerialFile truth(options.truth);
+  const SerialFile result(options.result, "--result");
+  const SerialFile truth(options.truth, "--truth");
   in.w = result.matrix("W");
   in.h = result.matrix("H");
   const bool truth_is_result = !truth.has("W_true") && truth.has("W");
@@ -174,6 +179,14 @@ std::string json_string(const std::string& text) {
   return out.str();
 }
 
+// A JSON number; NaN and infinity have none, so they are written as null.
+std::string json_number(double value) {
+  if (!std::isfinite(value)) return "null";
+  std::ostringstream out;
+  out << std::setprecision(17) << value;
+  return out.str();
+}
+
 std::string to_json(const EvaluateOptions& options, const Inputs& in,
                     const unmix::UnmixingScores& scores) {
   std::ostringstream out;
@@ -184,20 +197,19 @@ std::string to_json(const EvaluateOptions& options, const Inputs& in,
       << ",\n  \"endmembers\": [";
   for (std::size_t t = 0; t < scores.sad.size(); ++t) {
     out << (t ? "," : "") << "\n    {\"name\": " << json_string(in.names[t])
-        << ", \"estimate\": " << scores.estimate[t] << ", \"sad\": " << scores.sad[t] << "}";
+        << ", \"estimate\": " << scores.estimate[t] << ", \"sad\": " << json_number(scores.sad[t])
+        << "}";
   }
   out << "\n  ],\n  \"sad\": [";
-  for (std::size_t t = 0; t < scores.sad.size(); ++t) out << (t ? ", " : "") << scores.sad[t];
+  for (std::size_t t = 0; t < scores.sad.size(); ++t) {
+    out << (t ? ", " : "") << json_number(scores.sad[t]);
+  }
   out << "],\n  \"permutation\": [";
   for (std::size_t t = 0; t < scores.estimate.size(); ++t) {
     out << (t ? ", " : "") << scores.estimate[t];
   }
-  out << "],\n  \"mean_sad\": " << scores.mean_sad << ",\n  \"rmse\": ";
-  if (scores.rmse) {
-    out << *scores.rmse;
-  } else {
-    out << "null";
-  }
+  out << "],\n  \"mean_sad\": " << json_number(scores.mean_sad)
+      << ",\n  \"rmse\": " << (scores.rmse ? json_number(*scores.rmse) : "null");
   out << "\n}\n";
   return out.str();
 }
@@ -225,22 +237,6 @@ std::string to_table(const Inputs& in, const unmix::UnmixingScores& scores) {
   return out.str();
 }
 
-// Writes `text` to a temporary file renamed into place.
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream stream(temporary);
-    if (!(stream << text)) {
-      std::remove(temporary.c_str());
-      throw Error("cannot write '" + temporary + "'");
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    throw Error("cannot rename '" + temporary + "' to '" + path + "'");
-  }
-}
-
 }  // namespace
 
 void run_evaluate(const EvaluateOptions& options) {
@@ -254,7 +250,7 @@ void run_evaluate(const EvaluateOptions& options) {
     const Inputs in = read_inputs(options);
     const unmix::UnmixingScores scores =
         unmix::score_unmixing(in.w_true, in.w, in.has_h_true ? &in.h_true : nullptr, &in.h);
-    if (!options.json.empty()) write_atomically(options.json, to_json(options, in, scores));
+    if (!options.json.empty()) io::write_text_file(options.json, to_json(options, in, scores), "--json");
     if (!options.quiet) {
       std::cout << to_table(in, scores);
       if (!options.json.empty()) std::cout << "wrote " << options.json << "\n";

@@ -142,10 +142,13 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
   clock.enter(perf::Phase::kOutputWrite);
-  io::write_result(grid, dist, options.output, run, result);
-  clock.stop();
-  write_report_if_requested(options.report, "factorize", grid, dist, options.solver, result,
-                            start_time, sparse_facts);
+  // The report is written before the result is renamed into place, so a
+  // failing report leaves no result of a run that exits with an error.
+  io::write_result(grid, dist, options.output, run, result, [&] {
+    clock.stop();
+    write_report_if_requested(options.report, "factorize", grid, dist, options.solver, result,
+                              start_time, sparse_facts);
+  });
 
   printer.summary(result.iterations - iterations_before, result.relative_error,
                   result.objective, to_string(result.stop_reason), result.seconds,

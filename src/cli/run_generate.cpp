@@ -2,11 +2,11 @@
 
 #include "gridnmf/cli/commands.hpp"
 #include "gridnmf/cli/progress.hpp"
-#include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/generate/synthetic_matrix.hpp"
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/factor_io.hpp"
+#include "gridnmf/io/hdf5_output.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/matrix/distribution.hpp"
 #include "gridnmf/version.hpp"
@@ -30,30 +30,27 @@ void write_problem(const ProcessGrid& grid, const Distribution& dist,
   const IndexRange w_rows = dist.owned_w_rows(grid.row(), grid.col());
   const IndexRange h_cols = dist.owned_h_cols(grid.row(), grid.col());
 
-  io::AtomicOutput output(grid.all(), options.output);
-  {
-    io::Hdf5Handle file = io::create_parallel_file(grid.all(), output.temporary_path());
-    comm::agree_on_failure(grid.all(), [&] {
-      io::Hdf5Handle v = io::create_matrix_dataset<T>(file.get(), options.dataset, dist.rows(),
-                                                      dist.cols());
-      io::write_block(v.get(), rows, cols, synthetic_block<T>(problem, rows, cols));
-      io::Hdf5Handle w = io::create_matrix_dataset<T>(file.get(), "W_true", dist.rows(),
-                                                      problem.rank);
-      io::write_w_rows(w.get(), w_rows, converted<T>(true_w_rows(problem, w_rows)));
-      io::Hdf5Handle h = io::create_matrix_dataset<T>(file.get(), "H_true", problem.rank,
-                                                      dist.cols());
-      io::write_h_cols(h.get(), h_cols, converted<T>(true_ht_cols(problem, h_cols)));
-      io::write_attribute(file.get(), "rows", problem.rows);
-      io::write_attribute(file.get(), "cols", problem.cols);
-      io::write_attribute(file.get(), "rank", problem.rank);
-      io::write_attribute(file.get(), "noise", problem.noise);
-      io::write_attribute(file.get(), "seed", static_cast<std::int64_t>(problem.seed));
-      io::write_attribute(file.get(), "precision", to_string(options.precision));
-      io::write_attribute(file.get(), "gridnmf_version", std::string(kVersion));
-    });
-    comm::agree_on_failure(grid.all(), [&] { file.close("cannot close " + options.output); });
-  }
-  output.commit();
+  io::Hdf5Output output;
+  output.path = options.output;
+  output.what = "generated matrix";
+  output.payload_bytes = (dist.rows() * dist.cols() + (dist.rows() + dist.cols()) * problem.rank) *
+                         static_cast<std::int64_t>(sizeof(T));
+  io::write_hdf5_output(grid.all(), output, [&](hid_t file) {
+    io::Hdf5Handle v = io::create_matrix_dataset<T>(file, options.dataset, dist.rows(),
+                                                    dist.cols());
+    io::write_block(v.get(), rows, cols, synthetic_block<T>(problem, rows, cols));
+    io::Hdf5Handle w = io::create_matrix_dataset<T>(file, "W_true", dist.rows(), problem.rank);
+    io::write_w_rows(w.get(), w_rows, converted<T>(true_w_rows(problem, w_rows)));
+    io::Hdf5Handle h = io::create_matrix_dataset<T>(file, "H_true", problem.rank, dist.cols());
+    io::write_h_cols(h.get(), h_cols, converted<T>(true_ht_cols(problem, h_cols)));
+    io::write_attribute(file, "rows", problem.rows);
+    io::write_attribute(file, "cols", problem.cols);
+    io::write_attribute(file, "rank", problem.rank);
+    io::write_attribute(file, "noise", problem.noise);
+    io::write_attribute(file, "seed", static_cast<std::int64_t>(problem.seed));
+    io::write_attribute(file, "precision", to_string(options.precision));
+    io::write_attribute(file, "gridnmf_version", std::string(kVersion));
+  });
 }
 
 }  // namespace

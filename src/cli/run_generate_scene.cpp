@@ -9,6 +9,7 @@
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/factor_io.hpp"
+#include "gridnmf/io/hdf5_output.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/vector_dataset.hpp"
 #include "gridnmf/matrix/distribution.hpp"
@@ -29,44 +30,42 @@ void write_scene(const ProcessGrid& grid, const Distribution& dist,
   const IndexRange h_cols = dist.owned_h_cols(grid.row(), grid.col());
   const bool writer = grid.rank() == 0;
 
-  io::AtomicOutput output(grid.all(), options.output);
-  {
-    io::Hdf5Handle file = io::create_parallel_file(grid.all(), output.temporary_path());
-    comm::agree_on_failure(grid.all(), [&] {
-      const hid_t root = file.get();
-      io::Hdf5Handle v = io::create_matrix_dataset<T>(root, options.dataset, scene.bands,
-                                                      scene.pixels());
-      io::write_block(v.get(), bands, pixels, model.block<T>(bands, pixels, sigma));
-      io::Hdf5Handle w = io::create_matrix_dataset<double>(root, "W_true", scene.bands,
-                                                           scene.endmembers);
-      io::write_w_rows(w.get(), w_rows, model.spectra_rows(w_rows));
-      io::Hdf5Handle h = io::create_matrix_dataset<double>(root, "H_true", scene.endmembers,
-                                                           scene.pixels());
-      io::write_h_cols(h.get(), h_cols, model.abundance_cols(h_cols));
-      io::write_vector_dataset(root, "wavelengths", model.wavelengths(), writer);
-      io::write_string_dataset(root, "endmember_names", model.endmember_names(), writer);
-      if (scene.pure_pixels) {
-        io::write_vector_dataset(root, "pure_pixel_indices", model.anchor_pixels(), writer);
-      }
-      io::write_attribute(root, "rows", scene.image_rows);
-      io::write_attribute(root, "cols", scene.image_cols);
-      io::write_attribute(root, "bands", scene.bands);
-      io::write_attribute(root, "pixels", scene.pixels());
-      io::write_attribute(root, "k", scene.endmembers);
-      io::write_attribute(root, "kind", to_string(options.kind));
-      io::write_attribute(root, "pixel_order",
-                          std::string("column-major: V[:, j] is image pixel (row j % rows, "
-                                      "col j // rows)"));
-      io::write_attribute(root, "noise_sigma", sigma);
-      if (scene.snr_db) io::write_attribute(root, "snr_db", *scene.snr_db);
-      io::write_attribute(root, "pure_pixels", static_cast<std::int64_t>(scene.pure_pixels));
-      io::write_attribute(root, "seed", static_cast<std::int64_t>(scene.seed));
-      io::write_attribute(root, "precision", to_string(options.precision));
-      io::write_attribute(root, "gridnmf_version", std::string(kVersion));
-    });
-    comm::agree_on_failure(grid.all(), [&] { file.close("cannot close " + options.output); });
-  }
-  output.commit();
+  io::Hdf5Output output;
+  output.path = options.output;
+  output.what = "generated scene";
+  output.payload_bytes = scene.bands * scene.pixels() * static_cast<std::int64_t>(sizeof(T)) +
+                         (scene.bands + scene.pixels()) * scene.endmembers * 8;
+  io::write_hdf5_output(grid.all(), output, [&](hid_t root) {
+    io::Hdf5Handle v = io::create_matrix_dataset<T>(root, options.dataset, scene.bands,
+                                                    scene.pixels());
+    io::write_block(v.get(), bands, pixels, model.block<T>(bands, pixels, sigma));
+    io::Hdf5Handle w = io::create_matrix_dataset<double>(root, "W_true", scene.bands,
+                                                         scene.endmembers);
+    io::write_w_rows(w.get(), w_rows, model.spectra_rows(w_rows));
+    io::Hdf5Handle h = io::create_matrix_dataset<double>(root, "H_true", scene.endmembers,
+                                                         scene.pixels());
+    io::write_h_cols(h.get(), h_cols, model.abundance_cols(h_cols));
+    io::write_vector_dataset(root, "wavelengths", model.wavelengths(), writer);
+    io::write_string_dataset(root, "endmember_names", model.endmember_names(), writer);
+    if (scene.pure_pixels) {
+      io::write_vector_dataset(root, "pure_pixel_indices", model.anchor_pixels(), writer);
+    }
+    io::write_attribute(root, "rows", scene.image_rows);
+    io::write_attribute(root, "cols", scene.image_cols);
+    io::write_attribute(root, "bands", scene.bands);
+    io::write_attribute(root, "pixels", scene.pixels());
+    io::write_attribute(root, "k", scene.endmembers);
+    io::write_attribute(root, "kind", to_string(options.kind));
+    io::write_attribute(root, "pixel_order",
+                        std::string("column-major: V[:, j] is image pixel (row j % rows, "
+                                    "col j // rows)"));
+    io::write_attribute(root, "noise_sigma", sigma);
+    if (scene.snr_db) io::write_attribute(root, "snr_db", *scene.snr_db);
+    io::write_attribute(root, "pure_pixels", static_cast<std::int64_t>(scene.pure_pixels));
+    io::write_attribute(root, "seed", static_cast<std::int64_t>(scene.seed));
+    io::write_attribute(root, "precision", to_string(options.precision));
+    io::write_attribute(root, "gridnmf_version", std::string(kVersion));
+  });
 }
 
 }  // namespace

@@ -194,9 +194,11 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
   clock.enter(perf::Phase::kOutputWrite);
-  io::write_result(grid, dist, f.output, run, result);
-  clock.stop();
-  write_report_if_requested(f.report, "unmix", grid, dist, solver, result, start_time);
+  // The report first: a failing report leaves no result (see factorize).
+  io::write_result(grid, dist, f.output, run, result, [&] {
+    clock.stop();
+    write_report_if_requested(f.report, "unmix", grid, dist, solver, result, start_time);
+  });
 
   printer.summary(result.iterations - iterations_before, result.relative_error,
                   result.objective, to_string(result.stop_reason), result.seconds,

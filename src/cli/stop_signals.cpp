@@ -10,8 +10,10 @@ namespace gridnmf::cli {
 namespace {
 
 volatile std::sig_atomic_t first_signal = 0;
-constexpr int kSignals[] = {SIGTERM, SIGINT, SIGUSR1};
-struct sigaction previous[3];
+// SIGHUP too: a closed terminal or a lost ssh session must save like SIGTERM.
+constexpr int kSignals[] = {SIGTERM, SIGINT, SIGUSR1, SIGHUP};
+constexpr int kSignalCount = sizeof(kSignals) / sizeof(kSignals[0]);
+struct sigaction previous[kSignalCount];
 
 // Async-signal-safe: a flag write, or _exit.
 extern "C" void on_stop_signal(int signo) {
@@ -26,11 +28,11 @@ StopSignals::StopSignals() {
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;  // MPI and file I/O calls carry on after the handler
-  for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &action, &previous[i]);
+  for (int i = 0; i < kSignalCount; ++i) sigaction(kSignals[i], &action, &previous[i]);
 }
 
 StopSignals::~StopSignals() {
-  for (int i = 0; i < 3; ++i) sigaction(kSignals[i], &previous[i], nullptr);
+  for (int i = 0; i < kSignalCount; ++i) sigaction(kSignals[i], &previous[i], nullptr);
 }
 
 int StopSignals::received() { return first_signal; }
@@ -40,6 +42,7 @@ const char* signal_name(int signo) {
     case SIGTERM: return "SIGTERM";
     case SIGINT: return "SIGINT";
     case SIGUSR1: return "SIGUSR1";
+    case SIGHUP: return "SIGHUP";
     default: return "a signal";
   }
 }

@@ -2,7 +2,7 @@
 
 namespace gridnmf::cli {
 
-// Catches SIGTERM, SIGINT and SIGUSR1 while alive (install after MPI_Init, so
+// Catches SIGTERM, SIGINT, SIGUSR1 and SIGHUP while alive (install after MPI_Init, so
 // MPI's own handlers are not replaced by ours). The first signal only records
 // itself: the run stops after the current iteration, on every rank at once (the
 // vote rides on the driver's allreduce), saves, and exits with 75. A second
@@ -19,7 +19,7 @@ class StopSignals {
   static int received();
 };
 
-// "SIGTERM", "SIGINT", "SIGUSR1" or "signal N".
+// "SIGTERM", "SIGINT", "SIGUSR1", "SIGHUP" or "a signal".
 const char* signal_name(int signo);
 
 }  // namespace gridnmf::cli

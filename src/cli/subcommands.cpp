@@ -31,10 +31,11 @@ const char* kUsage =
     "  -h, --help     show this help (gridnmf <command> --help for a command's options)\n"
     "  --version      print the version\n"
     "\n"
-    "Exit codes: 0 success, 1 runtime error (bad input, I/O), 2 usage error,\n"
+    "Exit codes: 0 success, 1 runtime error (bad input, I/O, full disk; a write that\n"
+    "               fails midway on one rank aborts all ranks with 1), 2 usage error,\n"
     "            3 internal error (all ranks aborted),\n"
-    "            75 stopped by SIGTERM/SIGINT/SIGUSR1 after writing the checkpoint (if any)\n"
-    "               and the current result; rerun with --resume to continue.\n";
+    "            75 stopped by SIGTERM/SIGINT/SIGUSR1/SIGHUP after writing the checkpoint\n"
+    "               (if any) and the current result; rerun with --resume to continue.\n";
 
 }  // namespace
 

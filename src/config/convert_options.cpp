@@ -1,13 +1,19 @@
 #include "gridnmf/config/convert_options.hpp"
 
+#include <utility>
+
 #include "gridnmf/error.hpp"
+#include "gridnmf/io/path_identity.hpp"
 
 namespace gridnmf {
 
 void ConvertOptions::validate() const {
   if (input.empty()) throw UsageError("--input is required");
   if (output.empty()) throw UsageError("--output is required");
-  if (output == input) throw UsageError("--output must differ from --input");
+  if (io::same_file(output, input)) {
+    throw UsageError("--output '" + output + "' is the input file (--input '" + input +
+                     "'); choose another path");
+  }
   if (dataset.empty()) throw UsageError("--dataset must not be empty");
   if (precision != "keep" && precision != "float32" && precision != "float64") {
     throw UsageError("--precision must be keep, float32 or float64, got '" + precision + "'");
@@ -20,8 +26,11 @@ void ConvertOptions::validate() const {
 void EvaluateOptions::validate() const {
   if (result.empty()) throw UsageError("--result is required");
   if (truth.empty()) throw UsageError("--truth is required");
-  if (!json.empty() && (json == result || json == truth)) {
-    throw UsageError("--json must differ from --result and --truth");
+  for (const auto& [option, path] : {std::pair{"--result", result}, std::pair{"--truth", truth}}) {
+    if (io::same_file(json, path)) {
+      throw UsageError("--json '" + json + "' is the " + std::string(option) + " file ('" + path +
+                       "'); choose another path");
+    }
   }
 }
 

@@ -1,19 +1,37 @@
 #include "gridnmf/config/factorize_options.hpp"
 
-#include <filesystem>
 #include <sstream>
+#include <vector>
 
 #include "gridnmf/error.hpp"
 #include "gridnmf/init/init_method.hpp"
+#include "gridnmf/io/path_identity.hpp"
 
 namespace gridnmf {
 
 namespace {
 
-bool same_file(const std::string& a, const std::string& b) {
-  namespace fs = std::filesystem;
-  std::error_code ignored;
-  return fs::weakly_canonical(a, ignored) == fs::weakly_canonical(b, ignored);
+// A file the command reads or writes, named as in the messages.
+struct NamedFile {
+  const char* option;
+  const char* noun;  // "... is the <noun> file"
+  std::string path;
+  bool written;
+};
+
+// Two options naming one file (by identity: "./x.h5" is "x.h5", a hard link
+// is its target) destroy it when either is written.
+void refuse_colliding_files(const std::vector<NamedFile>& files) {
+  for (std::size_t later = 1; later < files.size(); ++later) {
+    for (std::size_t earlier = 0; earlier < later; ++earlier) {
+      const NamedFile& a = files[earlier];
+      const NamedFile& b = files[later];
+      if ((a.written || b.written) && io::same_file(a.path, b.path)) {
+        throw UsageError(std::string(b.option) + " '" + b.path + "' is the " + a.noun +
+                         " file (" + a.option + " '" + a.path + "'); choose another path");
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -35,14 +53,12 @@ void FactorizeOptions::validate() const {
     throw UsageError("--restarts " + std::to_string(restarts) + " with --init " + init +
                      " would repeat the same run; restarts need --init random or nndsvdar");
   }
-  if (same_file(input, output)) {
-    throw UsageError("--output '" + output + "' is the input file; choose another path");
-  }
-  if (!init_file().empty() && same_file(init_file(), output)) {
-    throw UsageError("--output '" + output + "' is the --init file; choose another path");
-  }
-  report.validate(input, output);
-  checkpoint.validate(input, output);
+  checkpoint.validate();
+  refuse_colliding_files({{"--input", "input", input, false},
+                          {"--init", "--init", init_file(), false},
+                          {"--output", "--output", output, true},
+                          {"--checkpoint", "--checkpoint", checkpoint.path, true},
+                          {"--report", "--report", report.path, true}});
 }
 
 std::string FactorizeOptions::init_file() const {

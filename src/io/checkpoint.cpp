@@ -1,21 +1,18 @@
 #include "gridnmf/io/checkpoint.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
-#include <exception>
-#include <filesystem>
 #include <sstream>
 
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/factor_io.hpp"
+#include "gridnmf/io/hdf5_output.hpp"
 #include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/path_identity.hpp"
 #include "gridnmf/io/result_writer.hpp"
-#include "gridnmf/mpi/environment.hpp"
 #include "gridnmf/version.hpp"
 
 namespace gridnmf::io {
@@ -35,16 +32,6 @@ std::string number_text(double value) {
   text.precision(17);
   text << value;
   return text.str();
-}
-
-// Flushes a closed file's pages to stable storage (rank 0; the data of every
-// rank went through MPI_File_sync already).
-void fsync_path(const std::string& path, bool directory) {
-  const int fd = open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  if (fd < 0) throw Error("cannot open '" + path + "' to flush it");
-  const int status = fsync(fd);
-  close(fd);
-  if (status != 0) throw Error("cannot flush '" + path + "' to disk");
 }
 
 double test_delay_seconds() {
@@ -115,7 +102,10 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
                      then + ", now " + now + " (resume with the same " + option +
                      " or start without --resume)");
   };
-  if (stored.input != current.input) refuse("--input", stored.input, current.input);
+  // By identity: "./in.h5" and "in.h5" are one input.
+  if (stored.input != current.input && !same_file(stored.input, current.input)) {
+    refuse("--input", stored.input, current.input);
+  }
   if (stored.dataset != current.dataset) refuse("--dataset", stored.dataset, current.dataset);
   if (stored.rows != current.rows || stored.cols != current.cols) {
     refuse("matrix shape", std::to_string(stored.rows) + " x " + std::to_string(stored.cols),
@@ -149,33 +139,21 @@ template <typename T>
 void write_checkpoint(const ProcessGrid& grid, const Distribution& dist, const std::string& path,
                       const CheckpointProblem& problem, std::uint64_t seed,
                       const std::string& options, const IterationSnapshot<T>& snapshot) {
-  AtomicOutput output(grid.all(), path);
-  {
-    Hdf5Handle file = create_parallel_file(grid.all(), output.temporary_path());
-    try {
-      write_contents(file.get(), grid, dist, problem, seed, options, snapshot);
-      check_hdf5(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush the checkpoint");
-      file.close("cannot close the checkpoint");
-      if (grid.rank() == 0) fsync_path(output.temporary_path(), false);
-    } catch (const std::exception& e) {
-      // Other ranks may be inside a collective HDF5 call that will never
-      // complete: stop them all rather than agree.
-      std::fprintf(stderr,
-                   "gridnmf: error: writing checkpoint '%s' failed on rank %d: %s; the previous "
-                   "checkpoint is unchanged; all ranks aborted\n",
-                   path.c_str(), grid.rank(), e.what());
-      std::fflush(stderr);
-      mpi::abort_all(3);
+  Hdf5Output output;
+  output.path = path;
+  output.what = "checkpoint";
+  output.payload_bytes = (dist.rows() + dist.cols()) * snapshot.w_own.cols *
+                             static_cast<std::int64_t>(sizeof(T)) +
+                         static_cast<std::int64_t>(snapshot.history.size()) * 32;
+  output.durable = true;
+  output.before_commit = [] {
+    if (const double delay = test_delay_seconds(); delay > 0) {
+      usleep(static_cast<useconds_t>(delay * 1e6));
     }
-  }
-  if (const double delay = test_delay_seconds(); delay > 0) {
-    usleep(static_cast<useconds_t>(delay * 1e6));
-  }
-  output.commit();
-  comm::agree_on_failure(grid.all(), [&] {
-    if (grid.rank() != 0) return;
-    std::filesystem::path directory = std::filesystem::path(path).parent_path();
-    fsync_path(directory.empty() ? "." : directory.string(), true);
+  };
+  write_hdf5_output(grid.all(), output, [&](hid_t file) {
+    write_contents(file, grid, dist, problem, seed, options, snapshot);
+    check_hdf5(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot flush the checkpoint");
   });
 }
 

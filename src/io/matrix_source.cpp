@@ -9,6 +9,7 @@
 
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/io/path_checks.hpp"
 #include "gridnmf/mpi/error.hpp"
 #include "source_impl.hpp"
 
@@ -65,7 +66,11 @@ MatrixSource MatrixSource::open(MPI_Comm comm, const std::string& path,
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   Route route;
-  if (rank == 0) route = route_of(path);
+  comm::agree_on_failure(comm, [&] {
+    if (rank != 0) return;
+    check_input_file(path, "--input");  // before route_of opens it
+    route = route_of(path);
+  });
   broadcast_from_root(comm, route.header);
   broadcast_from_root(comm, route.raw);
   std::unique_ptr<Impl> impl = route.header.empty()

@@ -1,6 +1,7 @@
 #include "gridnmf/io/parallel_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
+#include "gridnmf/io/path_checks.hpp"
 
 namespace gridnmf::io {
 
@@ -31,7 +33,9 @@ Hdf5Handle mpio_access(MPI_Comm comm) {
 Hdf5Handle open_parallel_file(MPI_Comm comm, const std::string& path) {
   Hdf5Handle file;
   comm::agree_on_failure(comm, [&] {
-    if (!std::filesystem::exists(path)) throw Error("file '" + path + "' does not exist");
+    check_input_file(path, "file");
+    struct stat status = {};
+    if (stat(path.c_str(), &status) != 0) throw Error("file '" + path + "' does not exist");
     if (H5Fis_hdf5(path.c_str()) <= 0) {
       throw Error("'" + path + "' is not an HDF5 file (truncated or corrupt?)");
     }
@@ -100,22 +104,37 @@ void check_output_writable(MPI_Comm comm, const std::string& path, const std::st
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
     if (rank != 0) return;
-    namespace fs = std::filesystem;
-    fs::path directory = fs::path(path).parent_path();
+    // stat() rather than std::filesystem: a symlink loop or an overlong name
+    // is a usage error with its own words, not an exception on rank 0.
+    std::string directory = std::filesystem::path(path).parent_path().string();
     if (directory.empty()) directory = ".";
-    if (!fs::is_directory(directory)) {
-      throw UsageError(option + " directory '" + directory.string() + "' does not exist");
+    struct stat status = {};
+    if (stat(directory.c_str(), &status) != 0 && errno != ENOENT && errno != ENOTDIR) {
+      throw UsageError(option + " directory '" + directory + "': " + std::strerror(errno));
     }
-    if (fs::is_directory(path)) throw UsageError(option + " '" + path + "' is a directory");
+    if (!S_ISDIR(status.st_mode)) {
+      throw UsageError(option + " directory '" + directory + "' does not exist");
+    }
+    check_existing_output(path, option);
+    // The temporary NAME.<pid>.partial must fit the file system's name limit too.
+    const std::size_t name = std::filesystem::path(path).filename().string().size();
+    const long name_max = pathconf(directory.c_str(), _PC_NAME_MAX);
+    constexpr std::size_t kTemporarySuffix = 24;
+    if (name_max > 0 && name + kTemporarySuffix > static_cast<std::size_t>(name_max)) {
+      throw UsageError(option + " '" + path + "': the file name is too long (" +
+                       std::to_string(name) + " bytes; at most " +
+                       std::to_string(name_max - static_cast<long>(kTemporarySuffix)) +
+                       " here, as gridnmf first writes NAME.<pid>.partial)");
+    }
     if (access(directory.c_str(), W_OK) != 0) {
-      throw UsageError(option + " directory '" + directory.string() + "' is not writable");
+      throw UsageError(option + " directory '" + directory + "' is not writable");
     }
     // access() says yes to root on read-only file systems and on /proc: create
     // and remove a probe file, so such a directory fails now, not after the run.
     const std::string probe = path + "." + std::to_string(getpid()) + ".probe";
     const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) {
-      throw UsageError(option + " directory '" + directory.string() +
+      throw UsageError(option + " directory '" + directory +
                        "' is not writable (" + std::strerror(errno) + ")");
     }
     close(fd);

@@ -3,10 +3,10 @@
 
 #include <vector>
 
-#include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/factor_io.hpp"
+#include "gridnmf/io/hdf5_output.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/version.hpp"
 
@@ -130,39 +130,50 @@ void write_restarts(hid_t file, const RunDescription& run, bool is_writer) {
                        run.restart_objectives, is_writer);
 }
 
+// Bytes of a fixed-length string dataset of these names (as written).
+std::int64_t names_bytes(const std::vector<std::string>& names) {
+  std::size_t width = 1;
+  for (const std::string& name : names) width = std::max(width, name.size());
+  return static_cast<std::int64_t>(width * names.size());
+}
+
 }  // namespace
 
 template <typename T>
 void write_result(const ProcessGrid& grid, const Distribution& dist, const std::string& path,
-                  const RunDescription& run, const Factorization<T>& result) {
-  AtomicOutput output(grid.all(), path);
+                  const RunDescription& run, const Factorization<T>& result,
+                  const std::function<void()>& before_commit) {
   const std::int64_t k = result.w_own.cols;
-  {
-    Hdf5Handle file = create_parallel_file(grid.all(), output.temporary_path());
-    comm::agree_on_failure(grid.all(), [&] {
-      Hdf5Handle w = create_matrix_dataset<T>(file.get(), "W", dist.rows(), k);
-      write_w_rows(w.get(), dist.owned_w_rows(grid.row(), grid.col()), result.w_own);
-      Hdf5Handle h = create_matrix_dataset<T>(file.get(), "H", k, dist.cols());
-      write_h_cols(h.get(), dist.owned_h_cols(grid.row(), grid.col()), result.ht_own);
-      write_run_attributes(file.get(), grid, run, result);
-      write_history(file.get(), result.history, grid.rank() == 0);
-      write_restarts(file.get(), run, grid.rank() == 0);
-      if (!run.row_names.empty()) {
-        write_string_dataset(file.get(), "row_names", run.row_names, grid.rank() == 0);
-      }
-      if (!run.col_names.empty()) {
-        write_string_dataset(file.get(), "col_names", run.col_names, grid.rank() == 0);
-      }
-      if (run.write_extra) run.write_extra(file.get(), grid.rank() == 0);
-    });
-    comm::agree_on_failure(grid.all(), [&] { file.close("cannot close " + path); });
-  }
-  output.commit();
+  Hdf5Output output;
+  output.path = path;
+  output.what = "result";
+  output.payload_bytes = (dist.rows() + dist.cols()) * k * static_cast<std::int64_t>(sizeof(T)) +
+                         static_cast<std::int64_t>(result.history.size()) * 32 +
+                         names_bytes(run.row_names) + names_bytes(run.col_names);
+  output.before_commit = before_commit;
+  write_hdf5_output(grid.all(), output, [&](hid_t file) {
+    Hdf5Handle w = create_matrix_dataset<T>(file, "W", dist.rows(), k);
+    write_w_rows(w.get(), dist.owned_w_rows(grid.row(), grid.col()), result.w_own);
+    Hdf5Handle h = create_matrix_dataset<T>(file, "H", k, dist.cols());
+    write_h_cols(h.get(), dist.owned_h_cols(grid.row(), grid.col()), result.ht_own);
+    write_run_attributes(file, grid, run, result);
+    write_history(file, result.history, grid.rank() == 0);
+    write_restarts(file, run, grid.rank() == 0);
+    if (!run.row_names.empty()) {
+      write_string_dataset(file, "row_names", run.row_names, grid.rank() == 0);
+    }
+    if (!run.col_names.empty()) {
+      write_string_dataset(file, "col_names", run.col_names, grid.rank() == 0);
+    }
+    if (run.write_extra) run.write_extra(file, grid.rank() == 0);
+  });
 }
 
 template void write_result<double>(const ProcessGrid&, const Distribution&, const std::string&,
-                                   const RunDescription&, const Factorization<double>&);
+                                   const RunDescription&, const Factorization<double>&,
+                                   const std::function<void()>&);
 template void write_result<float>(const ProcessGrid&, const Distribution&, const std::string&,
-                                  const RunDescription&, const Factorization<float>&);
+                                  const RunDescription&, const Factorization<float>&,
+                                  const std::function<void()>&);
 
 }  // namespace gridnmf::io

@@ -1,16 +1,15 @@
 #include "gridnmf/perf/run_report.hpp"
 
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 #include <vector>
 
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
+#include "gridnmf/io/text_output.hpp"
 #include "gridnmf/perf/memory.hpp"
 #include "gridnmf/version.hpp"
 
@@ -161,21 +160,7 @@ void write_run_report(MPI_Comm comm, const std::string& path, const RunFacts& fa
   int me = 0;
   MPI_Comm_rank(comm, &me);
   comm::agree_on_failure(comm, [&] {
-    if (me != 0) return;
-    const std::string temporary = path + "." + std::to_string(getpid()) + ".partial";
-    {
-      std::ofstream out(temporary, std::ios::trunc);
-      out << json;
-      out.close();
-      if (!out) {
-        std::remove(temporary.c_str());
-        throw Error("cannot write the --report file '" + temporary + "'");
-      }
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-      std::remove(temporary.c_str());
-      throw Error("cannot rename '" + temporary + "' to the --report file '" + path + "'");
-    }
+    if (me == 0) io::write_text_file(path, json, "--report");
   });
 }
 

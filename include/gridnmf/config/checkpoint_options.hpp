@@ -13,9 +13,9 @@ struct CheckpointOptions {
   bool resume = false;            // continue from `path`
 
   bool enabled() const { return !path.empty(); }
-  // Throws UsageError naming the option. `input` and `output` are the
-  // command's files, which the checkpoint must not overwrite. Replicated.
-  void validate(const std::string& input, const std::string& output) const;
+  // Throws UsageError naming the option (FactorizeOptions::validate checks
+  // that the path is none of the command's other files). Replicated.
+  void validate() const;
   // "key = value" lines in INI syntax (nothing when checkpoints are off).
   std::string to_text() const;
 };

@@ -11,10 +11,6 @@ struct ReportOptions {
 
   bool enabled() const { return !path.empty(); }
 
-  // Throws UsageError if the report would overwrite the input or output file.
-  // Replicated: every rank reaches the same verdict.
-  void validate(const std::string& input, const std::string& output) const;
-
   // "report = PATH\n" when enabled, else "" (for the options stored in results).
   std::string to_text() const;
 };

@@ -47,10 +47,11 @@ struct CheckpointHeader {
 // collectively like a result, /history/, and root attributes for the header.
 // It goes to a temporary file that is flushed (MPI_File_sync, then fsync) and
 // renamed over `path`, so at every moment `path` holds a complete checkpoint,
-// the new one or the previous one. A failure inside the collective write
-// cannot be agreed on (ranks may be waiting inside MPI-IO), so the failing rank
-// prints one line and aborts every rank with exit code 3; the previous
-// checkpoint is left in place. Collective over grid.all().
+// the new one or the previous one. Failures as in write_hdf5_output: a full
+// disk is refused on every rank before the write; a failure inside the
+// collective write makes the failing rank print one line and abort every rank
+// with exit code 1; the previous checkpoint is left in place. Collective over
+// grid.all().
 //
 // Test hook: GRIDNMF_TEST_CHECKPOINT_DELAY=SECONDS sleeps after the temporary
 // file is complete and before the rename; GRIDNMF_TEST_CHECKPOINT_FAIL_RANK=R

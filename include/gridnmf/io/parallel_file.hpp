@@ -8,8 +8,9 @@
 
 namespace gridnmf::io {
 
-// Opens an existing HDF5 file read-only with the MPI-IO driver.
-// Collective over `comm`; throws Error naming the file on every rank.
+// Opens an existing HDF5 file read-only with the MPI-IO driver. Collective
+// over `comm`; throws Error naming the file on every rank (UsageError for a
+// path that is not a regular file, refused without opening it).
 Hdf5Handle open_parallel_file(MPI_Comm comm, const std::string& path);
 
 // Creates (truncating) an HDF5 file with the MPI-IO driver. Collective over `comm`.
@@ -46,8 +47,10 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
-// Fails with one line, on every rank, if `path` cannot be created: its
-// directory is missing or not writable. Collective over `comm`.
+// Fails with one line (UsageError), on every rank, if `path` cannot be
+// created: its directory is missing or not writable, something other than a
+// regular file is there, or its name (or the temporary name) is too long.
+// Collective over `comm`.
 void check_output_writable(MPI_Comm comm, const std::string& path, const std::string& option);
 
 }  // namespace gridnmf::io

@@ -47,10 +47,13 @@ void write_history(hid_t file, const std::vector<IterationRecord>& history, bool
 std::vector<IterationRecord> read_history(hid_t file);
 
 // Writes /W (m x k), /H (k x n), the root attributes and /history/ to `path`
-// through a temporary file renamed into place when complete (DESIGN.md 4).
+// through a temporary file renamed into place when complete (DESIGN.md 4);
+// `before_commit` runs just before the rename (the --report, so a run whose
+// report fails leaves no result either). Failures as in write_hdf5_output.
 // Collective over grid.all().
 template <typename T>
 void write_result(const ProcessGrid& grid, const Distribution& dist, const std::string& path,
-                  const RunDescription& run, const Factorization<T>& result);
+                  const RunDescription& run, const Factorization<T>& result,
+                  const std::function<void()>& before_commit = {});
 
 }  // namespace gridnmf::io
