@@ -1,72 +1,44 @@
 #include "gridnmf/local/sparse_products.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
-
-#include "gridnmf/local/beta_divergence.hpp"
 
 namespace gridnmf::local {
 
-namespace {
-
-// out[0..k) += alpha * x[0..k); the loops the compiler vectorises.
-template <typename T>
-inline void add_scaled(T alpha, const T* __restrict x, std::int64_t k, T* __restrict out) {
-  for (std::int64_t l = 0; l < k; ++l) out[l] += alpha * x[l];
-}
-
-template <typename T>
-inline T dot_k(const T* __restrict x, const T* __restrict y, std::int64_t k) {
-  T sum = T(0);
-  for (std::int64_t l = 0; l < k; ++l) sum += x[l] * y[l];
-  return sum;
-}
-
-// The KL quotient of one entry, with the sums of the objective.
-template <typename T>
-inline T kl_quotient(T v, T wh, SampledSums* sums) {
-  const T floored = std::max(wh, beta_floor<T>());
-  const T ratio = v / floored;
-  if (sums) {
-    sums->log_terms += static_cast<double>(v) * std::log(static_cast<double>(ratio)) - v;
-    sums->cross_term += static_cast<double>(v) * wh;
+// One declaration per instruction set (sparse_kernels.inc defines them).
+#define GRIDNMF_DECLARE_SPARSE_KERNELS(isa)                                                   \
+  namespace isa {                                                                           \
+  template <typename T>                                                                     \
+  void sparse_times(const SparseBlock<T>& a, const T* y, std::int64_t k, T* out);           \
+  template <typename T>                                                                     \
+  void sparse_transposed_times(const SparseBlock<T>& a, const T* x, std::int64_t k, T* out); \
+  template <typename T>                                                                     \
+  void kl_numerator_h_side(const SparseBlock<T>& a, const T* w, const T* ht, std::int64_t k, \
+                           T* numer, SampledSums* sums);                                    \
+  template <typename T>                                                                     \
+  void kl_numerator_w_side(const SparseBlock<T>& a, const T* w, const T* ht, std::int64_t k, \
+                           T* numer, SampledSums* sums);                                    \
   }
-  return ratio;
-}
+GRIDNMF_DECLARE_SPARSE_KERNELS(generic)
+#ifdef GRIDNMF_HASWELL_KERNELS
+GRIDNMF_DECLARE_SPARSE_KERNELS(haswell)
+#endif
+#undef GRIDNMF_DECLARE_SPARSE_KERNELS
 
-// Entries ahead of the current one whose factor row is prefetched. Within a
-// panel the rows an entry touches are scattered, so without it each entry
-// waits for the cache level below.
-constexpr std::int64_t kPrefetchDistance = 16;
+namespace {
 
 constexpr std::int64_t kDefaultPanelBytes = std::int64_t{4} << 20;
 constexpr std::int64_t kMinEntriesPerPanelRow = 4;
 
-template <typename T>
-inline void prefetch_row(const T* row, std::int64_t k) {
-  const char* bytes = reinterpret_cast<const char*>(row);
-  for (std::int64_t offset = 0; offset < k * static_cast<std::int64_t>(sizeof(T)); offset += 64) {
-    __builtin_prefetch(bytes + offset);
-  }
-}
-
-// Calls visit(r, e, ahead) for every entry e of row r, panel after panel;
-// `ahead` is the column of the entry kPrefetchDistance further on (-1 past
-// the end), whose factor row the visit prefetches.
-template <typename T, typename Visit>
-void for_each_entry(const SparseBlock<T>& a, Visit visit) {
-  const std::int64_t panels = a.panels();
-  const std::int64_t nonzeros = a.nonzeros();
-  const std::int32_t* col = a.col_index.data();
-  for (std::int64_t p = 0; p < panels; ++p) {
-    const std::int64_t* start = a.row_start.data() + p * a.rows;
-    for (std::int64_t r = 0; r < a.rows; ++r) {
-      for (std::int64_t e = start[r]; e < start[r + 1]; ++e) {
-        visit(r, e, e + kPrefetchDistance < nonzeros ? col[e + kPrefetchDistance] : -1);
-      }
-    }
-  }
+// AVX2 + FMA kernels where the build has them and the CPU runs them. The
+// choice is fixed per machine, so repeated runs round alike.
+bool use_haswell_kernels() {
+#ifdef GRIDNMF_HASWELL_KERNELS
+  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return supported;
+#else
+  return false;
+#endif
 }
 
 }  // namespace
@@ -91,55 +63,35 @@ std::int64_t sparse_panel_columns(std::int64_t rows, std::int64_t cols, std::int
   return std::max<std::int64_t>(1, std::min(cols, width));
 }
 
+#ifdef GRIDNMF_HASWELL_KERNELS
+#define GRIDNMF_DISPATCH(kernel, ...) \
+  (use_haswell_kernels() ? haswell::kernel(__VA_ARGS__) : generic::kernel(__VA_ARGS__))
+#else
+#define GRIDNMF_DISPATCH(kernel, ...) generic::kernel(__VA_ARGS__)
+#endif
+
 template <typename T>
 void sparse_times(const SparseBlock<T>& a, const T* y, std::int64_t k, T* out) {
-  std::fill(out, out + a.rows * k, T(0));
-  const std::int32_t* col = a.col_index.data();
-  for_each_entry(a, [&](std::int64_t r, std::int64_t e, std::int64_t ahead) {
-    if (ahead >= 0) prefetch_row(y + ahead * k, k);
-    add_scaled(a.values[e], y + static_cast<std::int64_t>(col[e]) * k, k, out + r * k);
-  });
+  GRIDNMF_DISPATCH(sparse_times, a, y, k, out);
 }
 
 template <typename T>
 void sparse_transposed_times(const SparseBlock<T>& a, const T* x, std::int64_t k, T* out) {
-  std::fill(out, out + a.cols * k, T(0));
-  const std::int32_t* col = a.col_index.data();
-  for_each_entry(a, [&](std::int64_t r, std::int64_t e, std::int64_t ahead) {
-    if (ahead >= 0) prefetch_row(out + ahead * k, k);
-    add_scaled(a.values[e], x + r * k, k, out + static_cast<std::int64_t>(col[e]) * k);
-  });
+  GRIDNMF_DISPATCH(sparse_transposed_times, a, x, k, out);
 }
 
 template <typename T>
 void kl_numerator_h_side(const SparseBlock<T>& a, const T* w, const T* ht, std::int64_t k,
                          T* numer, SampledSums* sums) {
-  std::fill(numer, numer + a.cols * k, T(0));
-  const std::int32_t* col = a.col_index.data();
-  for_each_entry(a, [&](std::int64_t r, std::int64_t e, std::int64_t ahead) {
-    if (ahead >= 0) {
-      prefetch_row(ht + ahead * k, k);
-      prefetch_row(numer + ahead * k, k);
-    }
-    const std::int64_t c = col[e];
-    const T* w_row = w + r * k;
-    const T q = kl_quotient(a.values[e], dot_k(w_row, ht + c * k, k), sums);
-    add_scaled(q, w_row, k, numer + c * k);
-  });
+  GRIDNMF_DISPATCH(kl_numerator_h_side, a, w, ht, k, numer, sums);
 }
 
 template <typename T>
 void kl_numerator_w_side(const SparseBlock<T>& a, const T* w, const T* ht, std::int64_t k,
                          T* numer, SampledSums* sums) {
-  std::fill(numer, numer + a.rows * k, T(0));
-  const std::int32_t* col = a.col_index.data();
-  for_each_entry(a, [&](std::int64_t r, std::int64_t e, std::int64_t ahead) {
-    if (ahead >= 0) prefetch_row(ht + ahead * k, k);
-    const T* ht_row = ht + static_cast<std::int64_t>(col[e]) * k;
-    const T q = kl_quotient(a.values[e], dot_k(w + r * k, ht_row, k), sums);
-    add_scaled(q, ht_row, k, numer + r * k);
-  });
+  GRIDNMF_DISPATCH(kl_numerator_w_side, a, w, ht, k, numer, sums);
 }
+#undef GRIDNMF_DISPATCH
 
 #define GRIDNMF_INSTANTIATE_SPARSE(T)                                                           \
   template void sparse_times<T>(const SparseBlock<T>&, const T*, std::int64_t, T*);           \
