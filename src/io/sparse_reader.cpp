@@ -138,77 +138,80 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
       1, (largest_slice + kEntriesPerRound - 1) / kEntriesPerRound);
   std::vector<std::int64_t> plain_counts(static_cast<std::size_t>(ranks), 0);
   std::int64_t zeros = 0;
-  std::vector<SparseEntry> incoming;
-  std::vector<double> values;
-  std::vector<std::int64_t> minors;
-  std::vector<int> destinations;
-  std::vector<SparseEntry> outgoing;
-  std::size_t segment = 0;
-  for (std::int64_t round = 0; round < rounds; ++round) {
-    const std::int64_t begin = std::min(slice.end(), slice.begin + round * kEntriesPerRound);
-    const std::int64_t count = std::min(slice.end() - begin, kEntriesPerRound);
-    values.resize(static_cast<std::size_t>(count));
-    minors.resize(static_cast<std::size_t>(count));
-    destinations.assign(static_cast<std::size_t>(count), -1);
-    std::vector<std::int64_t> send_counts(static_cast<std::size_t>(ranks), 0);
-    std::vector<SparseEntry> local(static_cast<std::size_t>(count));
-    comm::agree_on_failure(comm, [&] {
-      read_slice(file, layout.group + "/data", H5T_NATIVE_DOUBLE, begin, count, values.data(),
-                 where + "/data");
-      read_slice(file, layout.group + "/indices", H5T_NATIVE_INT64, begin, count, minors.data(),
-                 where + "/indices");
-      for (std::int64_t e = 0; e < count; ++e) {
-        const std::int64_t position = begin + e;
-        while (segments[segment].end <= position) ++segment;
-        const std::int64_t minor = minors[e];
-        if (minor < 0 || minor >= layout.minor_count()) {
-          throw Error(where + "/indices[" + std::to_string(position) + "] = " +
-                      std::to_string(minor) + " is outside 0.." +
-                      std::to_string(layout.minor_count() - 1));
-        }
-        const double value = values[e];
-        if (!(value >= 0.0) || !std::isfinite(value)) {
-          throw Error(where + "/data[" + std::to_string(position) + "] = " +
-                      std::to_string(value) + ": values must be finite and non-negative");
-        }
-        const std::int64_t major = segments[segment].major;
-        std::int64_t row = layout.row_major ? major : minor;
-        std::int64_t col = layout.row_major ? minor : major;
-        if (target.transpose) std::swap(row, col);
-        if (value == 0.0) {
-          ++zeros;
-          continue;
-        }
-        const auto [plain_i, plain_j] = dist.block_owner(row, col);
-        ++plain_counts[plain_i * pc + plain_j];
-        const std::int64_t r = target.order.rows.forward(row);
-        const std::int64_t c = target.order.cols.forward(col);
-        const auto [i, j] = dist.block_owner(r, c);
-        destinations[e] = i * pc + j;
-        ++send_counts[destinations[e]];
-        local[e] = {static_cast<std::uint32_t>(r - dist.block_rows(i).begin),
-                    static_cast<std::uint32_t>(c - dist.block_cols(j).begin), value};
-      }
-    });
-    std::vector<std::int64_t> offsets(static_cast<std::size_t>(ranks) + 1, 0);
-    for (int q = 0; q < ranks; ++q) offsets[q + 1] = offsets[q] + send_counts[q];
-    outgoing.resize(static_cast<std::size_t>(offsets[ranks]));
-    for (std::int64_t e = 0; e < count; ++e) {
-      if (destinations[e] >= 0) outgoing[offsets[destinations[e]]++] = local[e];
-    }
-    std::vector<SparseEntry> arrived = comm::exchange(comm, outgoing, send_counts);
-    incoming.insert(incoming.end(), arrived.begin(), arrived.end());
-  }
-  std::vector<double>().swap(values);
-  std::vector<std::int64_t>().swap(minors);
-  std::vector<SparseEntry>().swap(outgoing);
-
   const int grid_row = rank / pc, grid_col = rank % pc;
-  std::int64_t duplicates = 0;
-  SparseBlock<T> block = local::assemble_sparse_block<T>(
+  local::SparseBlockBuilder<T> builder(
       dist.block_rows(grid_row).size, dist.block_cols(grid_col).size,
-      target.panel_cols > 0 ? target.panel_cols : dist.block_cols(grid_col).size, incoming,
-      duplicates);
+      target.panel_cols > 0 ? target.panel_cols : dist.block_cols(grid_col).size);
+
+  // The slice is read twice: the first pass checks every entry and counts
+  // where it goes, the second places it, so no rank ever holds more than its
+  // block plus one round's buffers.
+  for (const bool counting : {true, false}) {
+    std::size_t segment = 0;
+    for (std::int64_t round = 0; round < rounds; ++round) {
+      const std::int64_t begin = std::min(slice.end(), slice.begin + round * kEntriesPerRound);
+      const std::int64_t count = std::min(slice.end() - begin, kEntriesPerRound);
+      std::vector<double> values(static_cast<std::size_t>(count));
+      std::vector<std::int64_t> minors(static_cast<std::size_t>(count));
+      std::vector<int> destinations(static_cast<std::size_t>(count), -1);
+      std::vector<std::int64_t> send_counts(static_cast<std::size_t>(ranks), 0);
+      std::vector<SparseEntry> local(static_cast<std::size_t>(count));
+      comm::agree_on_failure(comm, [&] {
+        read_slice(file, layout.group + "/data", H5T_NATIVE_DOUBLE, begin, count,
+                   values.data(), where + "/data");
+        read_slice(file, layout.group + "/indices", H5T_NATIVE_INT64, begin, count,
+                   minors.data(), where + "/indices");
+        for (std::int64_t e = 0; e < count; ++e) {
+          const std::int64_t position = begin + e;
+          while (segments[segment].end <= position) ++segment;
+          const std::int64_t minor = minors[e];
+          if (minor < 0 || minor >= layout.minor_count()) {
+            throw Error(where + "/indices[" + std::to_string(position) + "] = " +
+                        std::to_string(minor) + " is outside 0.." +
+                        std::to_string(layout.minor_count() - 1));
+          }
+          const double value = values[e];
+          if (!(value >= 0.0) || !std::isfinite(value)) {
+            throw Error(where + "/data[" + std::to_string(position) + "] = " +
+                        std::to_string(value) + ": values must be finite and non-negative");
+          }
+          if (value == 0.0) {
+            zeros += counting ? 1 : 0;
+            continue;
+          }
+          const std::int64_t major = segments[segment].major;
+          std::int64_t row = layout.row_major ? major : minor;
+          std::int64_t col = layout.row_major ? minor : major;
+          if (target.transpose) std::swap(row, col);
+          if (counting) {
+            const auto [plain_i, plain_j] = dist.block_owner(row, col);
+            ++plain_counts[plain_i * pc + plain_j];
+          }
+          const std::int64_t r = target.order.rows.forward(row);
+          const std::int64_t c = target.order.cols.forward(col);
+          const auto [i, j] = dist.block_owner(r, c);
+          destinations[e] = i * pc + j;
+          ++send_counts[destinations[e]];
+          local[e] = {static_cast<std::uint32_t>(r - dist.block_rows(i).begin),
+                      static_cast<std::uint32_t>(c - dist.block_cols(j).begin), value};
+        }
+      });
+      std::vector<std::int64_t> offsets(static_cast<std::size_t>(ranks) + 1, 0);
+      for (int q = 0; q < ranks; ++q) offsets[q + 1] = offsets[q] + send_counts[q];
+      std::vector<SparseEntry> outgoing(static_cast<std::size_t>(offsets[ranks]));
+      for (std::int64_t e = 0; e < count; ++e) {
+        if (destinations[e] >= 0) outgoing[offsets[destinations[e]]++] = local[e];
+      }
+      const std::vector<SparseEntry> arrived = comm::exchange(comm, outgoing, send_counts);
+      if (counting) {
+        builder.count(arrived);
+      } else {
+        builder.place(arrived);
+      }
+    }
+  }
+  std::int64_t duplicates = 0;
+  SparseBlock<T> block = builder.finish(duplicates);
   if (report) {
     // The unpermuted counts are of entries sent (before duplicates are summed).
     std::vector<std::int64_t> stored(static_cast<std::size_t>(ranks), 0);

@@ -37,8 +37,9 @@ struct SparseReadReport {
 // Reads this rank's CSR block of V. Every rank reads a contiguous 1/p slice
 // of the stored nonzeros (and 1/p of indptr), in rounds of at most
 // kEntriesPerRound entries; an all-to-all per round sends each entry to the
-// rank that owns it, so no rank holds more than its own block plus one
-// round's buffers, whatever the file's order. Duplicate entries are summed
+// rank that owns it. The slice is read twice (count, then place), so no rank
+// holds more than its own block plus one round's buffers, whatever the
+// file's order. Duplicate entries are summed
 // and stored zeros dropped (as scipy's sum_duplicates/eliminate_zeros do).
 // Checks indptr (starts at 0, never decreases, ends at the number of values),
 // every index against the shape and every value (finite, >= 0): the same
@@ -48,7 +49,8 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
                                  const SparseLayout& layout, const SparseTarget& target,
                                  SparseReadReport* report);
 
-// 1 Mi entries: about 50 MiB of buffers per round.
-inline constexpr std::int64_t kEntriesPerRound = std::int64_t{1} << 20;
+// 256 Ki entries: about 18 MiB of buffers per round (values, indices,
+// destinations and three 16-byte entry arrays).
+inline constexpr std::int64_t kEntriesPerRound = std::int64_t{1} << 18;
 
 }  // namespace gridnmf::io
