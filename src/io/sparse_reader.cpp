@@ -114,7 +114,7 @@ std::vector<Segment> exchange_segments(MPI_Comm comm, int ranks, const SparseLay
 template <typename T>
 SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& path,
                                  const SparseLayout& layout, const SparseTarget& target,
-                                 SparseReadReport* report) {
+                                 SparseReadReport& report) {
   int rank = 0, ranks = 1;
   GRIDNMF_MPI_CHECK(MPI_Comm_rank(comm, &rank));
   GRIDNMF_MPI_CHECK(MPI_Comm_size(comm, &ranks));
@@ -212,27 +212,25 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
   }
   std::int64_t duplicates = 0;
   SparseBlock<T> block = builder.finish(duplicates);
-  if (report) {
-    // The unpermuted counts are of entries sent (before duplicates are summed).
-    std::vector<std::int64_t> stored(static_cast<std::size_t>(ranks), 0);
-    stored[rank] = block.nonzeros();
-    comm::allreduce_sum(comm, stored.data(), ranks);
-    comm::allreduce_sum(comm, plain_counts.data(), ranks);
-    std::int64_t sums[2] = {duplicates, zeros};
-    comm::allreduce_sum(comm, sums, 2);
-    report->nonzeros_per_rank = std::move(stored);
-    report->unpermuted_nonzeros_per_rank = std::move(plain_counts);
-    report->duplicates_summed = sums[0];
-    report->zeros_dropped = sums[1];
-  }
+  // The unpermuted counts are of entries sent (before duplicates are summed).
+  std::vector<std::int64_t> stored(static_cast<std::size_t>(ranks), 0);
+  stored[rank] = block.nonzeros();
+  comm::allreduce_sum(comm, stored.data(), ranks);
+  comm::allreduce_sum(comm, plain_counts.data(), ranks);
+  std::int64_t sums[2] = {duplicates, zeros};
+  comm::allreduce_sum(comm, sums, 2);
+  report.nonzeros_per_rank = std::move(stored);
+  report.unpermuted_nonzeros_per_rank = std::move(plain_counts);
+  report.duplicates_summed = sums[0];
+  report.zeros_dropped = sums[1];
   return block;
 }
 
 template SparseBlock<double> read_sparse_block<double>(MPI_Comm, hid_t, const std::string&,
                                                        const SparseLayout&, const SparseTarget&,
-                                                       SparseReadReport*);
+                                                       SparseReadReport&);
 template SparseBlock<float> read_sparse_block<float>(MPI_Comm, hid_t, const std::string&,
                                                      const SparseLayout&, const SparseTarget&,
-                                                     SparseReadReport*);
+                                                     SparseReadReport&);
 
 }  // namespace gridnmf::io

@@ -39,11 +39,11 @@ class SparseHdf5Source : public MatrixSource::Impl {
   }
   SparseBlock<double> read_sparse_double(const SparseTarget& target,
                                          SparseReadReport& report) override {
-    return read_sparse_block<double>(comm_, file_.get(), path_, layout_, target, &report);
+    return read_sparse_block<double>(comm_, file_.get(), path_, layout_, target, report);
   }
   SparseBlock<float> read_sparse_float(const SparseTarget& target,
                                        SparseReadReport& report) override {
-    return read_sparse_block<float>(comm_, file_.get(), path_, layout_, target, &report);
+    return read_sparse_block<float>(comm_, file_.get(), path_, layout_, target, report);
   }
   void close() override {
     comm::agree_on_failure(comm_, [&] { file_.close("cannot close " + path_); });

@@ -39,15 +39,15 @@ struct SparseReadReport {
 // kEntriesPerRound entries; an all-to-all per round sends each entry to the
 // rank that owns it. The slice is read twice (count, then place), so no rank
 // holds more than its own block plus one round's buffers, whatever the
-// file's order. Duplicate entries are summed
-// and stored zeros dropped (as scipy's sum_duplicates/eliminate_zeros do).
+// file's order. Duplicate entries are summed and stored zeros dropped (as
+// scipy's sum_duplicates/eliminate_zeros do).
 // Checks indptr (starts at 0, never decreases, ends at the number of values),
 // every index against the shape and every value (finite, >= 0): the same
 // one-line Error on every rank. Collective over `comm`.
 template <typename T>
 SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& path,
                                  const SparseLayout& layout, const SparseTarget& target,
-                                 SparseReadReport* report);
+                                 SparseReadReport& report);
 
 // 256 Ki entries: about 18 MiB of buffers per round (values, indices,
 // destinations and three 16-byte entry arrays).
