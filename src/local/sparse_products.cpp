@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "gridnmf/local/instruction_set.hpp"
+
 namespace gridnmf::local {
 
 // One declaration per instruction set (sparse_kernels.inc defines them).
@@ -29,17 +31,6 @@ namespace {
 
 constexpr std::int64_t kDefaultPanelBytes = std::int64_t{4} << 20;
 constexpr std::int64_t kMinEntriesPerPanelRow = 4;
-
-// AVX2 + FMA kernels where the build has them and the CPU runs them. The
-// choice is fixed per machine, so repeated runs round alike.
-bool use_haswell_kernels() {
-#ifdef GRIDNMF_HASWELL_KERNELS
-  static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return supported;
-#else
-  return false;
-#endif
-}
 
 }  // namespace
 
