@@ -17,6 +17,12 @@ void convert_image(const ConvertOptions& options);
 // Collective over MPI_COMM_WORLD.
 void convert_sparse_text(const ConvertOptions& options, io::TextMatrixFormat format);
 
+// `convert` of an IDX image file (and its labels) into a dense /V of pixels x
+// images (uint8, pixel = row-major position in the image), with image_rows,
+// image_cols and /col_labels: rank 0 reads (gzip cannot be split), every rank
+// joins the collective write. Collective over MPI_COMM_WORLD.
+void convert_idx(const ConvertOptions& options);
+
 // Throws UsageError if `output` exists and is one of `inputs`: replacing an
 // input file (a header, raw data, a matrix or name file) would destroy it.
 void reject_output_equal_to_input(const std::string& output,

@@ -244,14 +244,15 @@ std::optional<ConvertOptions> parse_convert(const std::vector<std::string>& args
   ConvertOptions options;
   po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
   problem.add_options()
-      ("input", po::value(&options.input), "ENVI header .hdr (or its raw file), an HDF5 file, a Matrix Market .mtx[.gz] or a UCI docword.*.txt[.gz]")
+      ("input", po::value(&options.input), "ENVI header .hdr (or its raw file), an HDF5 file, a Matrix Market .mtx[.gz], a UCI docword.*.txt[.gz] or an IDX image file (*-images-idx3-ubyte[.gz])")
       ("output", po::value(&options.output), "HDF5 file to write (/V, /wavelengths, rows/cols/bands/pixels attributes; sparse input: group /V in CSR, /row_names, /col_names)")
       ("dataset", po::value(&options.dataset)->default_value(options.dataset), "name of V in the output (and in an HDF5 input)")
       ("precision", po::value(&options.precision)->default_value(options.precision), "keep (the stored type, exact), float32 or float64")
       ("row-names", po::value(&options.row_names), "sparse input: name file, one row name per line (plain or .gz; a TSV gives its second column); default: features.tsv/genes.tsv or vocab.*.txt beside the input")
       ("col-names", po::value(&options.col_names), "sparse input: name file, one column name per line; default: barcodes.tsv beside the input")
+      ("labels", po::value(&options.labels), "IDX image input: labels file (idx1-ubyte, plain or .gz), stored as /col_labels; default: the labels-idx1-ubyte file beside the images")
       ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
-  if (!parse_or_help(args, problem, "convert --input scene.hdr|matrix.mtx[.gz]|docword.X.txt[.gz] --output out.h5 [options]",
+  if (!parse_or_help(args, problem, "convert --input scene.hdr|matrix.mtx[.gz]|docword.X.txt[.gz]|images-idx3-ubyte[.gz] --output out.h5 [options]",
                      print)) {
     return std::nullopt;
   }

@@ -9,6 +9,7 @@
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/hdf5_handle.hpp"
+#include "gridnmf/io/idx_file.hpp"
 #include "gridnmf/mpi/error.hpp"
 
 namespace gridnmf::cli {
@@ -29,11 +30,17 @@ void run_convert(const ConvertOptions& options) {
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   // Rank 0 looks at the file; every rank takes the same branch.
   auto format = static_cast<std::int32_t>(io::TextMatrixFormat::kNone);
+  std::int32_t idx = 0;
   comm::agree_on_failure(MPI_COMM_WORLD, [&] {
-    if (world_rank == 0) {
-      format = static_cast<std::int32_t>(io::detect_text_matrix_format(options.input));
-    }
+    if (world_rank != 0) return;
+    idx = io::looks_like_idx(options.input) ? 1 : 0;
+    if (!idx) format = static_cast<std::int32_t>(io::detect_text_matrix_format(options.input));
   });
+  GRIDNMF_MPI_CHECK(MPI_Bcast(&idx, 1, MPI_INT32_T, 0, MPI_COMM_WORLD));
+  if (idx) {
+    convert_idx(options);
+    return;
+  }
   GRIDNMF_MPI_CHECK(MPI_Bcast(&format, 1, MPI_INT32_T, 0, MPI_COMM_WORLD));
   const auto detected = static_cast<io::TextMatrixFormat>(format);
   if (detected == io::TextMatrixFormat::kNone) {

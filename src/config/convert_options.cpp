@@ -21,6 +21,9 @@ void ConvertOptions::validate() const {
   if ((!row_names.empty() && row_names == output) || (!col_names.empty() && col_names == output)) {
     throw UsageError("--output must differ from --row-names and --col-names");
   }
+  if (!labels.empty() && io::same_file(output, labels)) {
+    throw UsageError("--output '" + output + "' is the --labels file; choose another path");
+  }
 }
 
 void EvaluateOptions::validate() const {

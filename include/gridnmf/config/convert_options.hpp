@@ -12,6 +12,7 @@ struct ConvertOptions {
   std::string precision = "keep";  // keep (the stored type), float32 or float64
   std::string row_names;  // sparse text input: one name per row (default: found beside it)
   std::string col_names;  // sparse text input: one name per column
+  std::string labels;     // IDX input: labels file (default: the one beside the images)
   bool quiet = false;
 
   // Throws UsageError naming the option. Replicated on every rank.
