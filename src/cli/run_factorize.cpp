@@ -224,6 +224,7 @@ void run_factorize(const FactorizeOptions& options) {
                   to_string(options.precision) + ", grid " + grid_shape.to_string() +
                   (options.grid ? " (given)" : " (chosen to minimise communication)") + ", " +
                   std::to_string(world_size) + " ranks");
+  for (const std::string& note : input.metadata().notes) printer.message(note);
   if (resume_from) {
     printer.message("resuming from " + options.checkpoint.path + " after iteration " +
                     std::to_string(resume_from->state.iterations) + " (written on grid " +

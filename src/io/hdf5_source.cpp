@@ -57,9 +57,14 @@ std::int64_t integer_attribute(hid_t file, const char* name) {
   return value;
 }
 
-std::vector<std::string> names_of_length(hid_t file, const char* name, std::int64_t count) {
+std::vector<std::string> names_of_length(hid_t file, const char* name, std::int64_t count,
+                                         std::vector<std::string>& notes) {
   std::vector<std::string> names = read_string_dataset(file, name);
-  if (static_cast<std::int64_t>(names.size()) != count) names.clear();
+  if (!names.empty() && static_cast<std::int64_t>(names.size()) != count) {
+    notes.push_back(std::string("ignored /") + name + ": " + std::to_string(names.size()) +
+                    " names for " + std::to_string(count) + " entries");
+    names.clear();
+  }
   return names;
 }
 
@@ -85,8 +90,8 @@ class Hdf5Source : public MatrixSource::Impl {
       // Metadata that does not fit V (wrong length, wrong type) is left out.
       metadata.wavelengths = read_wavelengths(file_.get(), shape.rows);
       metadata.endmember_names = read_string_dataset(file_.get(), "endmember_names");
-      metadata.row_names = names_of_length(file_.get(), "row_names", shape.rows);
-      metadata.col_names = names_of_length(file_.get(), "col_names", shape.cols);
+      metadata.row_names = names_of_length(file_.get(), "row_names", shape.rows, metadata.notes);
+      metadata.col_names = names_of_length(file_.get(), "col_names", shape.cols, metadata.notes);
       std::int64_t rows = integer_attribute(file_.get(), "rows");
       std::int64_t cols = integer_attribute(file_.get(), "cols");
       if (rows <= 0 || cols <= 0) {

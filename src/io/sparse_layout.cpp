@@ -26,12 +26,12 @@ bool is_sparse_group(hid_t file, const std::string& group) {
   return true;
 }
 
-// The one root group holding data/indices/indptr (10x Genomics v2 names it
-// after the genome), or "" when there is none or more than one.
-std::string single_sparse_root_group(hid_t file) {
+// The root groups holding data/indices/indptr (10x Genomics v2 names them
+// after the genome: one per genome).
+std::vector<std::string> sparse_root_groups(hid_t file) {
   std::vector<std::string> found;
   H5G_info_t info;
-  if (H5Gget_info(file, &info) < 0) return "";
+  if (H5Gget_info(file, &info) < 0) return found;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
     char name[256] = {};
     if (H5Lget_name_by_idx(file, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof(name),
@@ -40,7 +40,7 @@ std::string single_sparse_root_group(hid_t file) {
     }
     if (is_sparse_group(file, name)) found.emplace_back(name);
   }
-  return found.size() == 1 ? found.front() : "";
+  return found;
 }
 
 struct Vector1d {
@@ -69,13 +69,15 @@ Vector1d describe_vector(hid_t file, const std::string& name, const std::string&
   return {static_cast<std::int64_t>(length), type_name};
 }
 
-// The stored shape: a `shape` attribute (scipy, gridnmf, AnnData) or dataset (10x).
+// The stored shape: a `shape` attribute (scipy, gridnmf, AnnData), an
+// `h5sparse_shape` attribute (h5sparse, AnnData before 0.7) or a `shape`
+// dataset (10x).
 bool read_shape(hid_t file, const std::string& group, std::int64_t shape[2]) {
   Hdf5Handle group_handle(H5Gopen2(file, group.c_str(), H5P_DEFAULT), H5Gclose,
                           "cannot open group " + group);
-  Hdf5Handle source;
-  if (H5Aexists(group_handle.get(), "shape") > 0) {
-    Hdf5Handle attribute(H5Aopen(group_handle.get(), "shape", H5P_DEFAULT), H5Aclose,
+  for (const char* name : {"shape", "h5sparse_shape"}) {
+    if (H5Aexists(group_handle.get(), name) <= 0) continue;
+    Hdf5Handle attribute(H5Aopen(group_handle.get(), name, H5P_DEFAULT), H5Aclose,
                          "cannot open the shape of " + group);
     Hdf5Handle space(H5Aget_space(attribute.get()), H5Sclose, "cannot read a shape");
     if (H5Sget_simple_extent_npoints(space.get()) != 2) return false;
@@ -125,8 +127,15 @@ std::optional<SparseLayout> find_sparse_layout(hid_t file, const std::string& pa
     } else if (is_sparse_group(file, "X")) {
       group = "X";
     } else {
-      group = single_sparse_root_group(file);
-      if (group.empty()) return std::nullopt;
+      const std::vector<std::string> groups = sparse_root_groups(file);
+      if (groups.empty()) return std::nullopt;
+      if (groups.size() > 1) {
+        std::string names;
+        for (const std::string& candidate : groups) names += (names.empty() ? "" : ", ") + candidate;
+        throw UsageError(path + " has no V but holds " + std::to_string(groups.size()) +
+                         " sparse matrices (" + names + "): choose one with --dataset");
+      }
+      group = groups.front();
     }
   }
   const std::string where = path + ":/" + group;
@@ -161,10 +170,13 @@ std::optional<SparseLayout> find_sparse_layout(hid_t file, const std::string& pa
   layout.nonzeros = data.length;
   layout.value_type = data.type;
 
-  const std::string format = text_attribute(file, group, "format") +
-                             text_attribute(file, group, "h5sparse_format") +
-                             text_attribute(file, group, "encoding-type");
-  const bool anndata = format.rfind("csr_matrix", 0) == 0 || format.rfind("csc_matrix", 0) == 0;
+  // The first of the attributes the writers use (they agree when several are set).
+  std::string format;
+  for (const char* attribute : {"format", "h5sparse_format", "encoding-type"}) {
+    if (format.empty()) format = text_attribute(file, group, attribute);
+  }
+  const bool anndata = format.rfind("csr_matrix", 0) == 0 || format.rfind("csc_matrix", 0) == 0 ||
+                       (group == "X" && !anndata_index(file, "obs").empty());
   const bool tenx = format.empty() && (existing_dataset(file, group + "/barcodes") != "");
   if (format == "csr" || format == "csr_matrix") {
     layout.row_major = true;

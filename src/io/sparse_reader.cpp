@@ -137,7 +137,7 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
   const std::int64_t rounds = std::max<std::int64_t>(
       1, (largest_slice + kEntriesPerRound - 1) / kEntriesPerRound);
   std::vector<std::int64_t> plain_counts(static_cast<std::size_t>(ranks), 0);
-  std::int64_t zeros = 0;
+  std::int64_t zeros = 0, arrived_count = 0;
   const int grid_row = rank / pc, grid_col = rank % pc;
   local::SparseBlockBuilder<T> builder(
       dist.block_rows(grid_row).size, dist.block_cols(grid_col).size,
@@ -175,6 +175,11 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
             throw Error(where + "/data[" + std::to_string(position) + "] = " +
                         std::to_string(value) + ": values must be finite and non-negative");
           }
+          if (value > static_cast<double>(std::numeric_limits<T>::max())) {
+            throw Error(where + "/data[" + std::to_string(position) + "] = " +
+                        std::to_string(value) + " is beyond the range of --precision " +
+                        (sizeof(T) == 4 ? "float32" : "float64") + "; use float64");
+          }
           if (value == 0.0) {
             zeros += counting ? 1 : 0;
             continue;
@@ -205,6 +210,7 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
       const std::vector<SparseEntry> arrived = comm::exchange(comm, outgoing, send_counts);
       if (counting) {
         builder.count(arrived);
+        arrived_count += static_cast<std::int64_t>(arrived.size());
       } else {
         builder.place(arrived);
       }
@@ -212,9 +218,9 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
   }
   std::int64_t duplicates = 0;
   SparseBlock<T> block = builder.finish(duplicates);
-  // The unpermuted counts are of entries sent (before duplicates are summed).
+  // Both balances count entries before duplicates are summed, so they compare.
   std::vector<std::int64_t> stored(static_cast<std::size_t>(ranks), 0);
-  stored[rank] = block.nonzeros();
+  stored[rank] = arrived_count;
   comm::allreduce_sum(comm, stored.data(), ranks);
   comm::allreduce_sum(comm, plain_counts.data(), ranks);
   std::int64_t sums[2] = {duplicates, zeros};

@@ -53,7 +53,11 @@ class SparseHdf5Source : public MatrixSource::Impl {
   std::vector<std::string> names_of_length(const std::string& dataset, std::int64_t count) {
     if (dataset.empty()) return {};
     std::vector<std::string> names = read_string_dataset(file_.get(), dataset);
-    if (static_cast<std::int64_t>(names.size()) != count) names.clear();
+    if (static_cast<std::int64_t>(names.size()) != count) {
+      metadata.notes.push_back("ignored /" + dataset + ": " + std::to_string(names.size()) +
+                               " names for " + std::to_string(count) + " entries");
+      names.clear();
+    }
     return names;
   }
 

@@ -80,6 +80,8 @@ void write_string_dataset(hid_t location, const std::string& name,
   Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create string type");
   check_hdf5(H5Tset_size(type.get(), width), "cannot size string type");
   check_hdf5(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "cannot set string padding");
+  // Words and gene names are UTF-8; h5py then decodes them as text.
+  check_hdf5(H5Tset_cset(type.get(), H5T_CSET_UTF8), "cannot set string encoding");
   write_1d(location, name, type.get(), type.get(), values.size(), packed.data(), writer);
 }
 

@@ -103,6 +103,11 @@ SparseBlock<T> SparseBlockBuilder<T>::finish(std::int64_t& duplicates) {
   block_.row_start[segments] = kept;
   block_.col_index.resize(static_cast<std::size_t>(kept));
   block_.values.resize(static_cast<std::size_t>(kept));
+  if (duplicates > (kept + duplicates) / 10) {
+    // Many duplicates: give back the space they took.
+    block_.col_index.shrink_to_fit();
+    block_.values.shrink_to_fit();
+  }
   placing_ = false;
   return std::move(block_);
 }

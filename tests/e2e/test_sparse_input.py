@@ -189,6 +189,53 @@ class SparseInput(unittest.TestCase):
         self.assertGreaterEqual(facts["nonzero_imbalance"], 1.0)
         self.assertGreaterEqual(facts["nonzero_imbalance_unpermuted"], 1.0)
 
+    def test_legacy_layouts_and_several_format_attributes(self):
+        """h5sparse (and AnnData before 0.7) write h5sparse_format and
+        h5sparse_shape; a group may carry format and h5sparse_format alike."""
+        legacy, both = self.path("legacy.h5"), self.path("both.h5")
+        write_sparse(legacy, self.matrix, "csc")
+        write_sparse(both, self.matrix, "csr")
+        with h5py.File(legacy, "a") as f:
+            group = f["V"]
+            group.attrs["h5sparse_shape"] = group.attrs["shape"]
+            group.attrs["h5sparse_format"] = "csc"
+            del group.attrs["shape"], group.attrs["format"]
+        with h5py.File(both, "a") as f:
+            f["V"].attrs["h5sparse_format"] = "csr"
+        reference = self.path("legacy_ref.h5")
+        self.factorize(1, self.dense, reference, "--algorithm", "hals")
+        for source in (legacy, both):
+            out = self.path("legacy_out.h5")
+            self.factorize(2, source, out, "--algorithm", "hals")
+            self.assert_same_factors(reference, out)
+
+    def test_names_that_do_not_fit_are_left_out_with_a_note(self):
+        path, out = self.path("short_names.h5"), self.path("short_names_out.h5")
+        write_sparse(path, self.matrix, names=([f"g{i}" for i in range(36)],
+                                               [f"c{j}" for j in range(29)]))
+        done = self.factorize(2, path, out, "--print-every", 10)
+        self.assertIn("ignored /row_names: 36 names for 37 entries", done.stdout)
+        with h5py.File(out) as f:
+            self.assertNotIn("row_names", f)
+            self.assertEqual(f["col_names"].shape, (29,))
+
+    def test_several_genomes_without_v_ask_for_a_choice(self):
+        path, out = self.path("genomes.h5"), self.path("genomes_out.h5")
+        csc = self.matrix.tocsc()
+        with h5py.File(path, "w") as f:
+            for genome in ("hg19", "mm10"):
+                group = f.create_group(genome)
+                group["data"], group["indices"], group["indptr"] = csc.data, csc.indices, csc.indptr
+                group["shape"] = np.array(csc.shape)
+                group["barcodes"] = np.array([b"c%d" % j for j in range(29)])
+        done = subprocess.run(self.command(2, ["factorize", "--input", path, "--rank", 2,
+                                               "--output", out]),
+                              capture_output=True, text=True, timeout=TIME_LIMIT)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn("holds 2 sparse matrices (hg19, mm10): choose one with --dataset",
+                      done.stderr)
+        self.factorize(2, path, out, "--dataset", "mm10")
+
     def test_heavy_rows_are_spread_by_the_permutation(self):
         rng = np.random.default_rng(4)
         heavy = sp.random(400, 300, density=0.01, random_state=4, format="lil")
@@ -330,6 +377,9 @@ class BadSparseInput(unittest.TestCase):
              "without a 'indptr' dataset"),
             ("missing_shape", lambda g: g.attrs.__delitem__("shape"), 1, "has no 'shape'"),
             ("unknown_format", lambda g: g.attrs.modify("format", "coo"), 1, "has format 'coo'"),
+            ("float32_overflow", lambda g: self.replace(g, "data", np.where(
+                np.arange(len(data)) == 2, 1e39, data)), 1,
+             "is beyond the range of --precision float32"),
         ]
         good = self.broken("good", lambda g: None)
         runs = [(ranks, [os.path.join(self.tmp.name, f"out_{name}_{ranks}.h5"),
@@ -343,8 +393,10 @@ class BadSparseInput(unittest.TestCase):
 
         def attempt(run):
             ranks, (out, path, *extra), _, _ = run
+            precision = ["--precision", "float32"] if "float32" in path else []
             return subprocess.run(SparseInput.command(ranks, [
-                "factorize", "--input", path, "--rank", 2, "--output", out, *extra]),
+                "factorize", "--input", path, "--rank", 2, "--output", out, *precision,
+                *extra]),
                 capture_output=True, text=True, timeout=TIME_LIMIT)
 
         with ThreadPoolExecutor(max_workers=3) as pool:

@@ -54,7 +54,8 @@ using ProgressCallback = std::function<void(const IterationRecord&)>;
 // sparse (never copied); w_own / ht_own are the rank's pieces as laid out by `dist`. For the
 // Frobenius loss the error comes from the Gram identity (no W*H is formed);
 // other losses form W_i H_j tile by tile (dense) or at the nonzeros only
-// (sparse, KL: other betas are refused by check_loss_for_input). `progress` is called on every rank
+// (sparse, KL only: other betas throw UsageError here, and the CLI refuses
+// them before the read). `progress` is called on every rank
 // after every iteration; `control` adds stop votes, a per-iteration hook and
 // resumption (driver_control.hpp). Collective over grid.all(); throws Error on
 // every rank if an iterate becomes non-finite, before the hook sees it.

@@ -27,6 +27,9 @@ struct SourceMetadata {
   std::optional<double> data_ignore_value;  // ENVI: such values read as 0
   std::vector<std::string> row_names;  // one per row of V (genes, words), when the input has them
   std::vector<std::string> col_names;  // one per column (cells, documents)
+  // What was found but left out (names that do not match the shape), one
+  // line each, for the run to print.
+  std::vector<std::string> notes;
 };
 
 // The input matrix V of a run, from an HDF5 file (a dense dataset `dataset`,
