@@ -19,10 +19,16 @@ namespace gridnmf::io {
 namespace {
 
 // Entries [begin, begin + count) of a 1-D dataset, converted to `memory_type`
-// by HDF5; an independent read by the calling rank.
+// by HDF5; an independent read by the calling rank. Its metadata reads (the
+// chunk index of a compressed dataset) are independent too: the file is
+// opened with collective metadata reads, which ranks reading different
+// chunks must not use.
 void read_slice(hid_t file, const std::string& name, hid_t memory_type, std::int64_t begin,
                 std::int64_t count, void* out, const std::string& where) {
-  Hdf5Handle data(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
+  Hdf5Handle access(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, "cannot create an access list");
+  check_hdf5(H5Pset_all_coll_metadata_ops(access.get(), false),
+             "cannot make metadata reads independent");
+  Hdf5Handle data(H5Dopen2(file, name.c_str(), access.get()), H5Dclose, "cannot open " + where);
   Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
   const hsize_t start[1] = {static_cast<hsize_t>(begin)};
   const hsize_t extent[1] = {static_cast<hsize_t>(count)};
