@@ -1,5 +1,7 @@
 #include "frobenius_driver.hpp"
 
+#include "exact_residual.hpp"
+
 #include <mpi.h>
 
 #include <algorithm>
@@ -160,6 +162,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
   UnmixingCorrections<T> unmixing(settings.unmixing, k, dist.cols());
   Factorization<T> result;
   const double v_norm = std::sqrt(v_stats.sum_of_squares);
+  const ExactResidual<T> exact_residual(grid, dist, v_block);
   perf::PhaseClock clock;  // runs only inside the loop
 
   const auto gather_and_multiply_h = [&] {  // V H^T for the owned W rows
@@ -266,7 +269,14 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
       throw Error("iteration " + std::to_string(iteration) +
                   " produced a non-finite value in W or H; no result was written");
     }
-    const double residual = std::max(raw_residual, 0.0);
+    double residual = std::max(raw_residual, 0.0);
+    if (raw_residual < identity_accuracy_floor<T>() * v_stats.sum_of_squares) {
+      // Below the identity's accuracy: a pass over V (H_j^T is still in
+      // cols_by_k from the W half; W_i is gathered again).
+      comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, rows_by_k.data());
+      residual = exact_residual(rows_by_k.data(), cols_by_k.data(), k,
+                                local::dot(bundle_w.values.data(), bundle_h.values.data(), k * k));
+    }
     const double objective = 0.5 * residual + pen_w.l1 * bundle_w.scalar(kSumW) +
                              0.5 * pen_w.l2 * bundle_w.trace() +
                              pen_h.l1 * bundle_h.scalar(kSumH) + 0.5 * pen_h.l2 * bundle_h.trace() +

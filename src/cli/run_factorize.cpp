@@ -16,6 +16,8 @@
 #include "gridnmf/local/sparse_products.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
 #include "checkpointing.hpp"
+#include "memory_need.hpp"
+#include "prepared_input.hpp"
 #include "restarts.hpp"
 #include "stop_signals.hpp"
 
@@ -104,12 +106,19 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
                              IndexPermutation::random(dist.cols(), checkpoint.seed + 1)}
           : comm::InputOrder::identity(dist.rows(), dist.cols());
   perf::SparseInputFacts sparse_facts;
-  const DataBlock<T> v_block =
+  DataBlock<T> v_block =
       input.is_sparse()
           ? read_sparse_input<T>(grid, dist, input, order, options, printer, sparse_facts)
           : read_dense_input<T>(grid, dist, input, options, printer);
   input.close();
-  const MatrixStatistics stats = global_statistics(grid, v_block);
+  const PreparedInput prepared =
+      prepare_input(grid, v_block, ScaleSplit::kEven, checkpoint, resume_from, printer);
+  const MatrixStatistics& stats = prepared.stats;
+  if (!(stats.sum_of_squares > 0.0)) {
+    throw Error(input.description() + " holds only zeros: there is nothing to factorize");
+  }
+  FactorizeOptions scaled = options;  // the same problem on the scaled V
+  scaled.solver = scaled_settings(options.solver, prepared.scale);
   clock.stop();
   checkpoint.order = order;
 
@@ -118,11 +127,15 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   const int iterations_before = resume ? resume->iterations : 0;
   const DriverControl<T> control = make_driver_control<T>(grid, dist, checkpoint, printer, resume);
   BestOfRestarts<T> runs =
-      resume_from ? resume_run<T>(grid, dist, v_block, stats, options, printer, control,
+      resume_from ? resume_run<T>(grid, dist, v_block, stats, scaled, printer, control,
                                   checkpoint.options.path, checkpoint.seed, order)
-                  : run_with_restarts<T>(grid, dist, v_block, stats, options, printer, control,
-                                         order);
+                  : run_with_restarts<T>(grid, dist, v_block, stats, scaled, printer, control,
+                                         order, prepared.scale);
   Factorization<T>& result = runs.result;
+  unscale_result(result, prepared.scale, options.solver.loss);
+  for (double& objective : runs.objectives) {
+    objective = unscaled_objective(objective, prepared.scale, options.solver.loss);
+  }
   comm::reorder_factors(grid, dist, order, comm::OrderDirection::kToInput, result.w_own,
                         result.ht_own);
 
@@ -174,6 +187,26 @@ void check_sparse_options(const FactorizeOptions& options) {
   }
 }
 
+// Refuses a problem whose V block and factors do not fit in the memory of
+// each rank, before they are allocated. Collective over `comm`.
+void check_memory_for(MPI_Comm comm, const FactorizeOptions& options,
+                      const io::MatrixShape& shape, const io::MatrixSource& input) {
+  ProblemSize size;
+  size.rows = shape.rows;
+  size.cols = shape.cols;
+  size.rank = options.rank;
+  size.element_bytes = options.precision == Precision::kFloat32 ? 4 : 8;
+  size.nonzeros = input.is_sparse() ? input.stored_nonzeros() : -1;
+  size.grid = options.grid;
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  perf::check_memory(comm,
+                     "V " + std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
+                         " (" + to_string(options.precision) + ", rank " +
+                         std::to_string(options.rank) + ")",
+                     [&](int p) { return factorization_need(size, p, ranks); });
+}
+
 }  // namespace
 
 void run_factorize(const FactorizeOptions& options) {
@@ -192,6 +225,7 @@ void run_factorize(const FactorizeOptions& options) {
   if (options.report.enabled()) {
     io::check_output_writable(MPI_COMM_WORLD, options.report.path, "--report");
   }
+  refuse_existing_checkpoint(MPI_COMM_WORLD, options.checkpoint);
   perf::PhaseClock opening(perf::Phase::kInputRead);
   io::MatrixSource input =
       io::MatrixSource::open(MPI_COMM_WORLD, options.input, options.dataset, options.transpose);
@@ -213,6 +247,7 @@ void run_factorize(const FactorizeOptions& options) {
   }
   const GridShape grid_shape =
       options.grid ? *options.grid : choose_grid_shape(shape.rows, shape.cols, world_size);
+  check_memory_for(MPI_COMM_WORLD, options, shape, input);
   const ProcessGrid grid(MPI_COMM_WORLD, grid_shape);
   const Distribution dist(shape.rows, shape.cols, grid_shape.rows, grid_shape.cols);
   printer.message("gridnmf: V " + std::to_string(shape.rows) + " x " +
