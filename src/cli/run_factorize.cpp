@@ -1,6 +1,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <type_traits>
 
 #include "gridnmf/algorithms/alternating_driver.hpp"
 #include "gridnmf/cli/commands.hpp"
@@ -16,6 +17,7 @@
 #include "gridnmf/local/sparse_products.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
 #include "checkpointing.hpp"
+#include "float32_range.hpp"
 #include "memory_need.hpp"
 #include "prepared_input.hpp"
 #include "restarts.hpp"
@@ -84,6 +86,7 @@ DataBlock<T> read_dense_input(const ProcessGrid& grid, const Distribution& dist,
     printer.message("read " + std::to_string(input.ignored_values()) +
                     " values equal to the ENVI data ignore value as 0");
   }
+  if constexpr (std::is_same_v<T, float>) refuse_beyond_float32(grid, input, block, rows, cols);
   io::check_nonnegative_finite(grid.all(), block, rows, cols, where);
   if (options.solver.loss.beta == 0.0) {
     io::check_no_zeros(grid.all(), block, rows, cols, where,

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "gridnmf/algorithms/alternating_driver.hpp"
@@ -23,6 +24,7 @@
 #include "gridnmf/perf/phase_timer.hpp"
 #include "gridnmf/unmix/unmixing_weights.hpp"
 #include "checkpointing.hpp"
+#include "float32_range.hpp"
 #include "memory_need.hpp"
 #include "prepared_input.hpp"
 #include "stop_signals.hpp"
@@ -103,6 +105,9 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   const io::SourceMetadata metadata = input.metadata();
   perf::PhaseClock clock(perf::Phase::kInputRead);
   DataBlock<T> v_block(input.read_block<T>(rows, cols));
+  if constexpr (std::is_same_v<T, float>) {
+    refuse_beyond_float32(grid, input, v_block.dense(), rows, cols);
+  }
   input.close();
   if (input.ignored_values() > 0) {
     printer.message("read " + std::to_string(input.ignored_values()) +
