@@ -10,6 +10,7 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/comm/factor_order.hpp"
 #include "gridnmf/error.hpp"
+#include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/input_check.hpp"
 #include "gridnmf/io/matrix_source.hpp"
 #include "gridnmf/io/parallel_file.hpp"
@@ -155,6 +156,12 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   run.options = options.to_text();
   run.row_names = input.metadata().row_names;
   run.col_names = input.metadata().col_names;
+  if (prepared.scale.scaled()) {
+    run.write_extra = [&](hid_t file, bool) {
+      io::write_attribute(file, "v_scale_exponent",
+                          static_cast<std::int64_t>(prepared.scale.exponent));
+    };
+  }
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
   clock.enter(perf::Phase::kOutputWrite);

@@ -201,6 +201,10 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   run.options = options.to_text();
   run.write_extra = [&](hid_t file, bool writer) {
     write_unmixing_metadata(file, writer, metadata, solver.unmixing, scale, dist.rows());
+    if (prepared.scale.scaled()) {
+      io::write_attribute(file, "v_scale_exponent",
+                          static_cast<std::int64_t>(prepared.scale.exponent));
+    }
   };
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree

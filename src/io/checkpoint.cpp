@@ -148,16 +148,20 @@ void check_same_data(const InputFingerprint& stored, const InputFingerprint& cur
   const auto differs = [](double then, double now) {
     return std::abs(then - now) > 1e-12 * std::max(std::abs(then), std::abs(now));
   };
-  if (stored.scale_exponent != current.scale_exponent || differs(stored.sum, current.sum) ||
-      differs(stored.sum_of_squares, current.sum_of_squares)) {
+  std::string difference;
+  if (stored.scale_exponent != current.scale_exponent) {
+    difference = "scaled by 2^" + std::to_string(stored.scale_exponent) + " then, 2^" +
+                 std::to_string(current.scale_exponent) + " now";
+  } else if (differs(stored.sum, current.sum)) {
+    difference = "sum " + number_text(stored.sum) + " then, " + number_text(current.sum) + " now";
+  } else if (differs(stored.sum_of_squares, current.sum_of_squares)) {
+    difference = "sum of squares " + number_text(stored.sum_of_squares) + " then, " +
+                 number_text(current.sum_of_squares) + " now";
+  }
+  if (!difference.empty()) {
     throw UsageError("checkpoint '" + path + "' was written for other data: the input has the " +
-                     "same shape but another sum (" + number_text(stored.sum) + " then, " +
-                     number_text(current.sum) + " now" +
-                     (stored.scale_exponent != 0 || current.scale_exponent != 0
-                          ? ", scaled by 2^" + std::to_string(stored.scale_exponent) + " then, 2^" +
-                                std::to_string(current.scale_exponent) + " now"
-                          : std::string()) +
-                     "); resume with the matrix it was written for, or start without --resume");
+                     "same shape but another " + difference +
+                     "; resume with the matrix it was written for, or start without --resume");
   }
 }
 

@@ -72,6 +72,8 @@ class ExtremeScales(unittest.TestCase):
                         self.assertTrue(np.all(np.isfinite(w)) and np.all(np.isfinite(h)))
                         self.assertGreater(np.abs(w).max(), 0.0)
                         self.assertGreater(np.abs(h).max(), 0.0)
+                        self.assertNotEqual(attrs["v_scale_exponent"], 0)
+                        self.assertNotIn("v_scale_exponent", reference[2])
                         # The same run as near 1, up to rounding (and the
                         # denormals' own precision).
                         self.assertAlmostEqual(attrs["relative_error"],

@@ -64,7 +64,7 @@ class Fingerprint(unittest.TestCase):
                      for ranks in (1, 2)]
             for case, outcome in zip(cases, attempt_all(cases)):
                 with self.subTest(kind=kind, ranks=case[0]):
-                    assert_failed(self, outcome, 2, "was written for other data", ck,
+                    assert_failed(self, outcome, 2, "was written for other data", ck, "sum",
                                   "start without --resume", before=before, never=[out])
             # The original matrix again, spelled differently, on another grid: resumes.
             self.write(data, original)
