@@ -1,5 +1,7 @@
 #include "frobenius_driver.hpp"
 
+#include "exact_residual.hpp"
+
 #include <mpi.h>
 
 #include <algorithm>
@@ -160,6 +162,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
   UnmixingCorrections<T> unmixing(settings.unmixing, k, dist.cols());
   Factorization<T> result;
   const double v_norm = std::sqrt(v_stats.sum_of_squares);
+  const ExactResidual<T> exact_residual(grid, dist, v_block);
   perf::PhaseClock clock;  // runs only inside the loop
 
   const auto gather_and_multiply_h = [&] {  // V H^T for the owned W rows
@@ -266,26 +269,42 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
       throw Error("iteration " + std::to_string(iteration) +
                   " produced a non-finite value in W or H; no result was written");
     }
-    const double residual = std::max(raw_residual, 0.0);
-    const double objective = 0.5 * residual + pen_w.l1 * bundle_w.scalar(kSumW) +
-                             0.5 * pen_w.l2 * bundle_w.trace() +
+    // Below the identity's accuracy the residual comes from a pass over V
+    // (H_j^T is still in cols_by_k from the W half; W_i is gathered again):
+    // in every such iteration when --tol decides on the objective, else only
+    // for the iterate the run ends with.
+    const bool below_floor =
+        raw_residual < identity_accuracy_floor<T>() * v_stats.sum_of_squares;
+    const auto exact = [&] {
+      comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, rows_by_k.data());
+      return exact_residual(rows_by_k.data(), cols_by_k.data(), k,
+                            local::dot(bundle_w.values.data(), bundle_h.values.data(), k * k));
+    };
+    double residual =
+        below_floor && stopping.tolerance > 0 ? exact() : std::max(raw_residual, 0.0);
+    const double penalties = pen_w.l1 * bundle_w.scalar(kSumW) + 0.5 * pen_w.l2 * bundle_w.trace() +
                              pen_h.l1 * bundle_h.scalar(kSumH) + 0.5 * pen_h.l2 * bundle_h.trace() +
                              unmixing.objective(bundle_h.scalar(kSumH), bundle_h.values.data(),
                                                 bundle_w.values.data(), iteration);
-    const double error = v_norm > 0 ? std::sqrt(residual) / v_norm : std::sqrt(residual);
+    double objective = 0.5 * residual + penalties;
     const double previous_pg =
         std::sqrt(bundle_h.scalar(kPgSquaredH) + previous_pg_squared_w);
     if (iteration == 1) monitor.set_initial_projected_gradient(previous_pg);
     previous_pg_squared_w = bundle_w.scalar(kPgSquaredW);
-    clock.stop();
 
-    result.record({iteration, error, objective, seconds_before + elapsed});
-    if (progress) progress(result.history.back());
     auto stop =
         monitor.after_iteration(iteration, objective,
                                 stopping.time_limit_seconds > 0 && elapsed > stopping.time_limit_seconds,
                                 previous_pg);
     if (!stop && bundle_w.scalar(kStopVotes) > 0) stop = StopReason::kInterrupted;
+    if (stop && below_floor && !(stopping.tolerance > 0)) {
+      residual = exact();
+      objective = 0.5 * residual + penalties;
+    }
+    const double error = v_norm > 0 ? std::sqrt(residual) / v_norm : std::sqrt(residual);
+    clock.stop();
+    result.record({iteration, error, objective, seconds_before + elapsed});
+    if (progress) progress(result.history.back());
     if (control.after_iteration) {
       control.after_iteration({iteration, elapsed, stop, w_own, ht_own, result.history,
                                {objective, monitor.initial_projected_gradient(),

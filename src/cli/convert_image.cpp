@@ -1,11 +1,15 @@
 #include <mpi.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include "convert_steps.hpp"
 #include "gridnmf/cli/commands.hpp"
 #include "gridnmf/cli/progress.hpp"
 #include "gridnmf/comm/agreement.hpp"
+#include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/io/attributes.hpp"
@@ -60,6 +64,25 @@ void write_vector(hid_t file, const std::string& name, const std::vector<double>
                  "cannot write /" + name);
 }
 
+// The block goes through double, which holds every integer up to 2^53
+// exactly and rounds larger ones: a 64-bit integer output with such values
+// would not be a copy. Agreed, so every rank refuses together.
+void refuse_inexact_integers(const ProcessGrid& grid, const LocalMatrix<double>& block,
+                             const std::string& stored, const std::string& description) {
+  if (stored != "int64" && stored != "uint64") return;
+  double largest = 0.0;
+  for (const double value : block.values) largest = std::max(largest, std::abs(value));
+  comm::allreduce_max(grid.all(), &largest, 1);
+  constexpr double kExactLimit = 9007199254740992.0;  // 2^53
+  if (largest > kExactLimit) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.17g", largest);
+    throw Error(description + " holds " + stored + " values above 2^53 (up to about " + text +
+                "), which convert would round (it copies through float64); factorize reads the "
+                "file as it is, or convert with --precision float64 to accept the rounding");
+  }
+}
+
 }  // namespace
 
 void convert_image(const ConvertOptions& options) {
@@ -95,6 +118,7 @@ void convert_image(const ConvertOptions& options) {
   const std::string description = source.description();
   const std::int64_t ignored = source.ignored_values();
   source.close();
+  refuse_inexact_integers(grid, block, stored, description);
 
   io::Hdf5Output output;
   output.path = options.output;

@@ -12,6 +12,7 @@
 #include "checkpoint_option_parsing.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/path_checks.hpp"
+#include "gridnmf/io/printable_text.hpp"
 #include "gridnmf/unmix/unmixing_weights.hpp"
 
 namespace po = boost::program_options;
@@ -56,7 +57,7 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
       try {
         po::store(po::parse_config_file(stream, from_file), values);
       } catch (const po::error& e) {
-        throw UsageError("in --config file '" + path + "': " + e.what());
+        throw UsageError("in --config file '" + path + "': " + io::printable_excerpt(e.what(), 80));
       }
     }
     po::notify(values);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gridnmf/algorithms/alternating_driver.hpp"
+#include "gridnmf/algorithms/data_scale.hpp"
 #include "gridnmf/cli/progress.hpp"
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/comm/factor_order.hpp"
@@ -35,7 +36,8 @@ inline std::string number_text(const char* format, double value) {
   return text;
 }
 
-// Runs options.restarts starts with seeds seed, seed + 1, ...; the objective
+// Runs options.restarts starts with seeds seed, seed + 1, ... on V scaled by
+// `scale` (a --init file holds factors in V's own scale); the objective
 // is replicated, so every rank keeps the same run. A stop signal ends the
 // restarts (the best run so far is kept). Collective over grid.all().
 template <typename T>
@@ -44,7 +46,7 @@ BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution&
                                     const FactorizeOptions& options,
                                     const ProgressPrinter& printer,
                                     const DriverControl<T>& control,
-                                    const comm::InputOrder& order) {
+                                    const comm::InputOrder& order, const InputScale& scale) {
   const InitChoice init = parse_init(options.init);
   BestOfRestarts<T> best;
   for (int restart = 0; restart < options.restarts; ++restart) {
@@ -57,6 +59,7 @@ BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution&
     double init_seconds = MPI_Wtime();
     perf::PhaseClock init_clock(perf::Phase::kInit);
     auto [w_own, ht_own] = initial_factors<T>(grid, dist, v_block, init, options.rank, seed);
+    if (init.method == InitMethod::kFile) scale_factors(w_own, ht_own, scale);  // V's own scale
     if (init.method == InitMethod::kRandom || init.method == InitMethod::kFile) {
       // Drawn by global index or read in the input's order: the same start
       // as an unpermuted run.
@@ -91,7 +94,8 @@ BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution&
 }
 
 // Continues the --resume checkpoint (no restarts: refused with --checkpoint);
-// the start's seed is the checkpoint's. Collective over grid.all().
+// the start's seed is the checkpoint's, its iterate is in the run's internal
+// scale (io/checkpoint.hpp). Collective over grid.all().
 template <typename T>
 BestOfRestarts<T> resume_run(const ProcessGrid& grid, const Distribution& dist,
                              const DataBlock<T>& v_block, const MatrixStatistics& stats,

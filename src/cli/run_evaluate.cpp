@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gridnmf/cli/commands.hpp"
+#include "gridnmf/io/dataset_filters.hpp"
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/hdf5_handle.hpp"
@@ -45,6 +46,7 @@ class SerialFile {
     if (!has(name)) throw Error("dataset /" + name + " not found in '" + path_ + "'");
     io::Hdf5Handle data(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
                         "'" + where + "' is not a dataset");
+    io::check_filters_available(data.get(), where);
     io::Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
     if (H5Sget_simple_extent_ndims(space.get()) != 2) throw Error(where + " is not a 2-D matrix");
     hsize_t extent[2] = {0, 0};
@@ -66,6 +68,7 @@ class SerialFile {
     if (!has(name)) return names;
     io::Hdf5Handle data(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
                         "cannot open " + path_ + ":/" + name);
+    io::check_filters_available(data.get(), path_ + ":/" + name);
     io::Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, "cannot read a dataset type");
     io::Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read a dataset shape");
     if (H5Tget_class(type.get()) != H5T_STRING || H5Sget_simple_extent_ndims(space.get()) != 1) {

@@ -1,6 +1,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <type_traits>
 
 #include "gridnmf/algorithms/alternating_driver.hpp"
 #include "gridnmf/cli/commands.hpp"
@@ -9,6 +10,7 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/comm/factor_order.hpp"
 #include "gridnmf/error.hpp"
+#include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/input_check.hpp"
 #include "gridnmf/io/matrix_source.hpp"
 #include "gridnmf/io/parallel_file.hpp"
@@ -16,6 +18,9 @@
 #include "gridnmf/local/sparse_products.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
 #include "checkpointing.hpp"
+#include "float32_range.hpp"
+#include "memory_need.hpp"
+#include "prepared_input.hpp"
 #include "restarts.hpp"
 #include "stop_signals.hpp"
 
@@ -82,6 +87,7 @@ DataBlock<T> read_dense_input(const ProcessGrid& grid, const Distribution& dist,
     printer.message("read " + std::to_string(input.ignored_values()) +
                     " values equal to the ENVI data ignore value as 0");
   }
+  if constexpr (std::is_same_v<T, float>) refuse_beyond_float32(grid, input, block, rows, cols);
   io::check_nonnegative_finite(grid.all(), block, rows, cols, where);
   if (options.solver.loss.beta == 0.0) {
     io::check_no_zeros(grid.all(), block, rows, cols, where,
@@ -104,12 +110,19 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
                              IndexPermutation::random(dist.cols(), checkpoint.seed + 1)}
           : comm::InputOrder::identity(dist.rows(), dist.cols());
   perf::SparseInputFacts sparse_facts;
-  const DataBlock<T> v_block =
+  DataBlock<T> v_block =
       input.is_sparse()
           ? read_sparse_input<T>(grid, dist, input, order, options, printer, sparse_facts)
           : read_dense_input<T>(grid, dist, input, options, printer);
   input.close();
-  const MatrixStatistics stats = global_statistics(grid, v_block);
+  const PreparedInput prepared =
+      prepare_input(grid, v_block, ScaleSplit::kEven, checkpoint, resume_from, printer);
+  const MatrixStatistics& stats = prepared.stats;
+  if (!(stats.sum_of_squares > 0.0)) {
+    throw Error(input.description() + " holds only zeros: there is nothing to factorize");
+  }
+  FactorizeOptions scaled = options;  // the same problem on the scaled V
+  scaled.solver = scaled_settings(options.solver, prepared.scale);
   clock.stop();
   checkpoint.order = order;
 
@@ -118,11 +131,15 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   const int iterations_before = resume ? resume->iterations : 0;
   const DriverControl<T> control = make_driver_control<T>(grid, dist, checkpoint, printer, resume);
   BestOfRestarts<T> runs =
-      resume_from ? resume_run<T>(grid, dist, v_block, stats, options, printer, control,
+      resume_from ? resume_run<T>(grid, dist, v_block, stats, scaled, printer, control,
                                   checkpoint.options.path, checkpoint.seed, order)
-                  : run_with_restarts<T>(grid, dist, v_block, stats, options, printer, control,
-                                         order);
+                  : run_with_restarts<T>(grid, dist, v_block, stats, scaled, printer, control,
+                                         order, prepared.scale);
   Factorization<T>& result = runs.result;
+  unscale_result(result, prepared.scale, options.solver.loss);
+  for (double& objective : runs.objectives) {
+    objective = unscaled_objective(objective, prepared.scale, options.solver.loss);
+  }
   comm::reorder_factors(grid, dist, order, comm::OrderDirection::kToInput, result.w_own,
                         result.ht_own);
 
@@ -139,6 +156,12 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   run.options = options.to_text();
   run.row_names = input.metadata().row_names;
   run.col_names = input.metadata().col_names;
+  if (prepared.scale.scaled()) {
+    run.write_extra = [&](hid_t file, bool) {
+      io::write_attribute(file, "v_scale_exponent",
+                          static_cast<std::int64_t>(prepared.scale.exponent));
+    };
+  }
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
   clock.enter(perf::Phase::kOutputWrite);
@@ -174,6 +197,26 @@ void check_sparse_options(const FactorizeOptions& options) {
   }
 }
 
+// Refuses a problem whose V block and factors do not fit in the memory of
+// each rank, before they are allocated. Collective over `comm`.
+void check_memory_for(MPI_Comm comm, const FactorizeOptions& options,
+                      const io::MatrixShape& shape, const io::MatrixSource& input) {
+  ProblemSize size;
+  size.rows = shape.rows;
+  size.cols = shape.cols;
+  size.rank = options.rank;
+  size.element_bytes = options.precision == Precision::kFloat32 ? 4 : 8;
+  size.nonzeros = input.is_sparse() ? input.stored_nonzeros() : -1;
+  size.grid = options.grid;
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  perf::check_memory(comm,
+                     "V " + std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
+                         " (" + to_string(options.precision) + ", rank " +
+                         std::to_string(options.rank) + ")",
+                     [&](int p) { return factorization_need(size, p, ranks); });
+}
+
 }  // namespace
 
 void run_factorize(const FactorizeOptions& options) {
@@ -192,6 +235,7 @@ void run_factorize(const FactorizeOptions& options) {
   if (options.report.enabled()) {
     io::check_output_writable(MPI_COMM_WORLD, options.report.path, "--report");
   }
+  refuse_existing_checkpoint(MPI_COMM_WORLD, options.checkpoint);
   perf::PhaseClock opening(perf::Phase::kInputRead);
   io::MatrixSource input =
       io::MatrixSource::open(MPI_COMM_WORLD, options.input, options.dataset, options.transpose);
@@ -213,6 +257,7 @@ void run_factorize(const FactorizeOptions& options) {
   }
   const GridShape grid_shape =
       options.grid ? *options.grid : choose_grid_shape(shape.rows, shape.cols, world_size);
+  check_memory_for(MPI_COMM_WORLD, options, shape, input);
   const ProcessGrid grid(MPI_COMM_WORLD, grid_shape);
   const Distribution dist(shape.rows, shape.cols, grid_shape.rows, grid_shape.cols);
   printer.message("gridnmf: V " + std::to_string(shape.rows) + " x " +

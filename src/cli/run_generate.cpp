@@ -9,7 +9,9 @@
 #include "gridnmf/io/hdf5_output.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/matrix/distribution.hpp"
+#include "gridnmf/perf/memory_budget.hpp"
 #include "gridnmf/version.hpp"
+#include "memory_need.hpp"
 
 namespace gridnmf::cli {
 
@@ -62,6 +64,15 @@ void run_generate(const GenerateOptions& options) {
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
   io::check_output_writable(MPI_COMM_WORLD, options.output, "--output");
   const GridShape shape = choose_grid_shape(options.rows, options.cols, ranks);
+  ProblemSize size;
+  size.rows = options.rows;
+  size.cols = options.cols;
+  size.rank = options.rank;
+  size.element_bytes = options.precision == Precision::kFloat32 ? 4 : 8;
+  perf::check_memory(MPI_COMM_WORLD,
+                     "generating V " + std::to_string(options.rows) + " x " +
+                         std::to_string(options.cols) + " (" + to_string(options.precision) + ")",
+                     [&](int p) { return generation_need(size, p); });
   const ProcessGrid grid(MPI_COMM_WORLD, shape);
   const Distribution dist(options.rows, options.cols, shape.rows, shape.cols);
   const SyntheticProblem problem{options.rows, options.cols, options.rank, options.noise,

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "gridnmf/algorithms/alternating_driver.hpp"
@@ -23,6 +24,9 @@
 #include "gridnmf/perf/phase_timer.hpp"
 #include "gridnmf/unmix/unmixing_weights.hpp"
 #include "checkpointing.hpp"
+#include "float32_range.hpp"
+#include "memory_need.hpp"
+#include "prepared_input.hpp"
 #include "stop_signals.hpp"
 
 namespace gridnmf::cli {
@@ -92,7 +96,7 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
 template <typename T>
 void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
               const UnmixOptions& options, const ProgressPrinter& printer, double start_time,
-              const CheckpointContext& checkpoint,
+              CheckpointContext checkpoint,
               const std::optional<io::CheckpointHeader>& resume_from) {
   const FactorizeOptions& f = options.factorize;
   const IndexRange rows = dist.block_rows(grid.row());
@@ -100,14 +104,20 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   const std::string where = input.description();
   const io::SourceMetadata metadata = input.metadata();
   perf::PhaseClock clock(perf::Phase::kInputRead);
-  const DataBlock<T> v_block(input.read_block<T>(rows, cols));
+  DataBlock<T> v_block(input.read_block<T>(rows, cols));
+  if constexpr (std::is_same_v<T, float>) {
+    refuse_beyond_float32(grid, input, v_block.dense(), rows, cols);
+  }
   input.close();
   if (input.ignored_values() > 0) {
     printer.message("read " + std::to_string(input.ignored_values()) +
                     " values equal to the ENVI data ignore value as 0");
   }
   io::check_nonnegative_finite(grid.all(), v_block.dense(), rows, cols, where);
-  const MatrixStatistics stats = global_statistics(grid, v_block);
+  // The scale goes on W: the abundances sum to one whatever V's scale.
+  const PreparedInput prepared =
+      prepare_input(grid, v_block, ScaleSplit::kAllOnW, checkpoint, resume_from, printer);
+  const MatrixStatistics& stats = prepared.stats;
   if (!(stats.sum_of_squares > 0.0)) {
     throw Error(where + " is all zeros: there is nothing to unmix");
   }
@@ -118,7 +128,7 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   double init_seconds = MPI_Wtime();
   const unmix::DataScale scale =
       unmix::measure_data_scale(grid, dist, v_block, stats, f.rank, options.weights, f.seed);
-  SolverSettings solver = f.solver;
+  SolverSettings solver = scaled_settings(f.solver, prepared.scale);
   solver.unmixing = unmix::absolute_terms(options.weights, scale);
   solver.validate();
   printer.message("unmixing terms: sum-to-one delta " +
@@ -166,7 +176,7 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
                       number("%.6e", run.objective));
     }
     seeds.push_back(static_cast<std::int64_t>(seed));
-    objectives.push_back(run.objective);
+    objectives.push_back(unscaled_objective(run.objective, prepared.scale, solver.loss));
     const bool interrupted = run.stop_reason == StopReason::kInterrupted;
     if (start == 0 || run.objective < result.objective) {  // replicated: every rank agrees
       result = std::move(run);
@@ -176,6 +186,7 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
     if (interrupted) break;
   }
   if (starts > 1) printer.message("kept the run with seed " + std::to_string(kept_seed));
+  unscale_result(result, prepared.scale, solver.loss);
 
   io::RunDescription run;
   run.algorithm = to_string(solver.algorithm);
@@ -190,6 +201,10 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   run.options = options.to_text();
   run.write_extra = [&](hid_t file, bool writer) {
     write_unmixing_metadata(file, writer, metadata, solver.unmixing, scale, dist.rows());
+    if (prepared.scale.scaled()) {
+      io::write_attribute(file, "v_scale_exponent",
+                          static_cast<std::int64_t>(prepared.scale.exponent));
+    }
   };
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
@@ -226,6 +241,7 @@ void run_unmix(const UnmixOptions& options) {
     io::check_output_writable(MPI_COMM_WORLD, f.checkpoint.path, "--checkpoint");
   }
   if (f.report.enabled()) io::check_output_writable(MPI_COMM_WORLD, f.report.path, "--report");
+  refuse_existing_checkpoint(MPI_COMM_WORLD, f.checkpoint);
   perf::PhaseClock opening(perf::Phase::kInputRead);
   io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset, f.transpose);
   const io::MatrixShape shape = input.shape();
@@ -253,6 +269,17 @@ void run_unmix(const UnmixOptions& options) {
   }
   const GridShape grid_shape =
       f.grid ? *f.grid : choose_grid_shape(shape.rows, shape.cols, world_size);
+  ProblemSize size;
+  size.rows = shape.rows;
+  size.cols = shape.cols;
+  size.rank = f.rank;
+  size.element_bytes = f.precision == Precision::kFloat32 ? 4 : 8;
+  size.grid = f.grid;
+  perf::check_memory(MPI_COMM_WORLD,
+                     "V " + std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
+                         " (" + to_string(f.precision) + ", " + std::to_string(f.rank) +
+                         " endmembers)",
+                     [&](int p) { return factorization_need(size, p, world_size); });
   const ProcessGrid grid(MPI_COMM_WORLD, grid_shape);
   const Distribution dist(shape.rows, shape.cols, grid_shape.rows, grid_shape.cols);
   printer.message("gridnmf unmix: V " + std::to_string(shape.rows) + " bands x " +

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
@@ -86,6 +88,11 @@ void write_contents(hid_t file, const ProcessGrid& grid, const Distribution& dis
   write_attribute(file, "volume_floor", problem.volume_floor);
   write_attribute(file, "volume_epsilon", problem.volume_epsilon);
   write_attribute(file, "options", options);
+  if (problem.data.known) {
+    write_attribute(file, "v_scale_exponent", problem.data.scale_exponent);
+    write_attribute(file, "v_sum", problem.data.sum);
+    write_attribute(file, "v_sum_of_squares", problem.data.sum_of_squares);
+  }
   if (!snapshot.history.empty()) {
     write_attribute(file, "relative_error", snapshot.history.back().relative_error);
     write_attribute(file, "objective", snapshot.history.back().objective);
@@ -132,6 +139,29 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
     if (values.first != values.second) {
       refuse(option, number_text(values.first), number_text(values.second));
     }
+  }
+}
+
+void check_same_data(const InputFingerprint& stored, const InputFingerprint& current,
+                     const std::string& path) {
+  if (!stored.known || !current.known) return;
+  const auto differs = [](double then, double now) {
+    return std::abs(then - now) > 1e-12 * std::max(std::abs(then), std::abs(now));
+  };
+  std::string difference;
+  if (stored.scale_exponent != current.scale_exponent) {
+    difference = "scaled by 2^" + std::to_string(stored.scale_exponent) + " then, 2^" +
+                 std::to_string(current.scale_exponent) + " now";
+  } else if (differs(stored.sum, current.sum)) {
+    difference = "sum " + number_text(stored.sum) + " then, " + number_text(current.sum) + " now";
+  } else if (differs(stored.sum_of_squares, current.sum_of_squares)) {
+    difference = "sum of squares " + number_text(stored.sum_of_squares) + " then, " +
+                 number_text(current.sum_of_squares) + " now";
+  }
+  if (!difference.empty()) {
+    throw UsageError("checkpoint '" + path + "' was written for other data: the input has the " +
+                     "same shape but another " + difference +
+                     "; resume with the matrix it was written for, or start without --resume");
   }
 }
 
@@ -186,6 +216,12 @@ CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::st
       problem.volume = read_double_attribute_or(file, "volume", 0.0);
       problem.volume_floor = read_double_attribute_or(file, "volume_floor", 0.0);
       problem.volume_epsilon = read_double_attribute_or(file, "volume_epsilon", 0.0);
+      if (H5Aexists(file, "v_sum") > 0) {
+        problem.data.known = true;
+        problem.data.scale_exponent = read_int_attribute(file, "v_scale_exponent");
+        problem.data.sum = read_double_attribute(file, "v_sum");
+        problem.data.sum_of_squares = read_double_attribute(file, "v_sum_of_squares");
+      }
       ResumeState& state = header.state;
       state.iterations = static_cast<int>(read_int_attribute(file, "iterations"));
       state.optimizer.previous_objective = read_double_attribute(file, "previous_objective");

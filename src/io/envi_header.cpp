@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "gridnmf/error.hpp"
+#include "gridnmf/io/printable_text.hpp"
 
 namespace gridnmf::io {
 
@@ -104,7 +105,8 @@ class KeyValues {
       if (line.empty() || line[0] == ';') continue;
       const auto equals = line.find('=');
       if (equals == std::string::npos) {
-        fail("line " + std::to_string(index + 1) + " is not 'key = value': '" + line + "'");
+        fail("line " + std::to_string(index + 1) + " is not 'key = value': '" +
+             printable_excerpt(line) + "'");
       }
       const std::string key = normalise_key(line.substr(0, equals));
       if (key.empty()) fail("line " + std::to_string(index + 1) + " has no key before '='");
@@ -115,13 +117,14 @@ class KeyValues {
         std::string body = value.text.substr(1);
         while (body.find('}') == std::string::npos) {
           if (++index >= lines.size()) {
-            fail("'" + key + "' has an unterminated '{' (no '}' before the end of the header)");
+            fail("'" + printable_excerpt(key) +
+                 "' has an unterminated '{' (no '}' before the end of the header)");
           }
           body += "\n" + lines[index];
         }
         value.text = trim(body.substr(0, body.find('}')));
       }
-      if (values_.count(key)) fail("key '" + key + "' appears twice");
+      if (values_.count(key)) fail("key '" + printable_excerpt(key) + "' appears twice");
       values_[key] = value;
     }
   }
@@ -147,7 +150,7 @@ std::int64_t parse_integer(const KeyValues& header, const std::string& key,
   char* end = nullptr;
   const long long parsed = std::strtoll(value.c_str(), &end, 10);
   if (value.empty() || *end != '\0' || errno == ERANGE) {
-    header.fail("'" + key + "' is not an integer: '" + value + "'");
+    header.fail("'" + key + "' is not an integer: '" + printable_excerpt(value) + "'");
   }
   return parsed;
 }
@@ -158,7 +161,7 @@ double parse_number(const KeyValues& header, const std::string& key, const std::
   char* end = nullptr;
   const double parsed = std::strtod(value.c_str(), &end);
   if (value.empty() || *end != '\0' || errno == ERANGE) {
-    header.fail("'" + key + "' is not a number: '" + value + "'");
+    header.fail("'" + key + "' is not a number: '" + printable_excerpt(value) + "'");
   }
   return parsed;
 }
@@ -217,7 +220,7 @@ EnviHeader parse_envi_header(const std::string& text, const std::string& where) 
 
   if (const RawValue* value = header.find("file type")) {
     if (lower(value->text).rfind("envi", 0) != 0) {
-      header.fail("'file type' '" + value->text +
+      header.fail("'file type' '" + printable_excerpt(value->text) +
                   "' is not supported (gridnmf reads raw 'ENVI Standard' images)");
     }
   }
@@ -234,7 +237,8 @@ EnviHeader parse_envi_header(const std::string& text, const std::string& where) 
     } else if (name == "bip") {
       result.interleave = EnviInterleave::kBip;
     } else {
-      header.fail("'interleave' must be bsq, bil or bip, got '" + value->text + "'");
+      header.fail("'interleave' must be bsq, bil or bip, got '" + printable_excerpt(value->text) +
+                  "'");
     }
   }
   if (const RawValue* value = header.find("byte order")) {

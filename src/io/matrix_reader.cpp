@@ -2,6 +2,7 @@
 
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/error.hpp"
+#include "gridnmf/io/dataset_filters.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 
 namespace gridnmf::io {
@@ -16,6 +17,7 @@ MatrixShape inspect_matrix(MPI_Comm comm, hid_t file, const std::string& path,
     }
     Hdf5Handle data(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), H5Dclose,
                     "'" + where + "' is not a dataset");
+    check_filters_available(data.get(), where);
     Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, "cannot read the type of " + where);
     const H5T_class_t type_class = H5Tget_class(type.get());
     if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) {
@@ -48,6 +50,7 @@ LocalMatrix<T> read_block(MPI_Comm comm, hid_t file, const std::string& path,
     const std::string where = path + ":/" + dataset;
     Hdf5Handle data(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), H5Dclose,
                     "cannot open dataset " + where);
+    check_filters_available(data.get(), where);
     Hdf5Handle file_space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
     const hsize_t start[2] = {static_cast<hsize_t>(rows.begin), static_cast<hsize_t>(cols.begin)};
     const hsize_t count[2] = {static_cast<hsize_t>(rows.size), static_cast<hsize_t>(cols.size)};

@@ -5,6 +5,7 @@
 
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/attributes.hpp"
+#include "gridnmf/io/dataset_filters.hpp"
 #include "gridnmf/io/hdf5_handle.hpp"
 
 namespace gridnmf::io {
@@ -50,6 +51,7 @@ struct Vector1d {
 
 Vector1d describe_vector(hid_t file, const std::string& name, const std::string& where) {
   Hdf5Handle data(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, "cannot open " + where);
+  check_filters_available(data.get(), where);
   Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
   Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, "cannot read the type of " + where);
   if (H5Sget_simple_extent_ndims(space.get()) != 1) {

@@ -10,6 +10,7 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/comm/exchange.hpp"
 #include "gridnmf/error.hpp"
+#include "gridnmf/io/dataset_filters.hpp"
 #include "gridnmf/io/hdf5_handle.hpp"
 #include "gridnmf/local/sparse_assembly.hpp"
 #include "gridnmf/mpi/error.hpp"
@@ -29,6 +30,7 @@ void read_slice(hid_t file, const std::string& name, hid_t memory_type, std::int
   check_hdf5(H5Pset_all_coll_metadata_ops(access.get(), false),
              "cannot make metadata reads independent");
   Hdf5Handle data(H5Dopen2(file, name.c_str(), access.get()), H5Dclose, "cannot open " + where);
+  check_filters_available(data.get(), where);
   Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
   const hsize_t start[1] = {static_cast<hsize_t>(begin)};
   const hsize_t extent[1] = {static_cast<hsize_t>(count)};

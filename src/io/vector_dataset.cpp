@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "gridnmf/io/dataset_filters.hpp"
 #include "gridnmf/io/hdf5_handle.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 
@@ -48,6 +49,7 @@ std::int64_t string_vector_length(hid_t location, const char* name, Hdf5Handle& 
   }
   data = Hdf5Handle(H5Dopen2(location, name, H5P_DEFAULT), H5Dclose,
                     std::string("cannot open ") + name);
+  check_filters_available(data.get(), name);
   Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read a dataset's shape");
   if (H5Sget_simple_extent_ndims(space.get()) != 1) return -1;
   hsize_t length = 0;

@@ -15,9 +15,23 @@ std::vector<double> column(const LocalMatrix<double>& a, std::int64_t c) {
   return values;
 }
 
+// `values` times the power of two that brings the largest |value| into
+// [1, 2) (exact), so that squares and sums neither overflow nor underflow
+// for spectra scaled by 1e200 or 1e-200.
+std::vector<double> normalised(const std::vector<double>& values) {
+  double largest = 0.0;
+  for (const double value : values) largest = std::max(largest, std::abs(value));
+  if (largest == 0.0 || !std::isfinite(largest)) return values;
+  const int exponent = -std::ilogb(largest);
+  std::vector<double> out(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) out[i] = std::ldexp(values[i], exponent);
+  return out;
+}
+
 }  // namespace
 
-double spectral_angle(const std::vector<double>& a, const std::vector<double>& b) {
+double spectral_angle(const std::vector<double>& a_in, const std::vector<double>& b_in) {
+  const std::vector<double> a = normalised(a_in), b = normalised(b_in);
   double norm_a = 0.0, norm_b = 0.0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     norm_a += a[i] * a[i];
@@ -55,11 +69,16 @@ double abundance_rmse(const LocalMatrix<double>& h_true, const LocalMatrix<doubl
   const std::int64_t n = h_true.cols;
   double squares = 0.0;
   for (std::int64_t j = 0; j < n; ++j) {
+    // Each estimated column normalised to sum 1, after a power-of-two scale
+    // so that the sum of entries near 1e300 does not overflow.
+    std::vector<double> estimated(static_cast<std::size_t>(h_est.rows));
+    for (std::int64_t e = 0; e < h_est.rows; ++e) estimated[e] = h_est(e, j);
+    estimated = normalised(estimated);
     double total = 0.0;
-    for (std::int64_t e = 0; e < h_est.rows; ++e) total += h_est(e, j);
+    for (const double value : estimated) total += value;
     const double scale = total > 0.0 ? 1.0 / total : 0.0;
     for (std::int64_t t = 0; t < k; ++t) {
-      const double difference = h_est(estimate[t], j) * scale - h_true(t, j);
+      const double difference = estimated[estimate[t]] * scale - h_true(t, j);
       squares += difference * difference;
     }
   }

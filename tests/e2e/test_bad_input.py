@@ -153,9 +153,10 @@ class BadInput(unittest.TestCase):
              "--precision was float64, now float32"),
             (["--input", self.good, "--dataset", "nan", "--rank", 4, "--checkpoint",
               self.checkpoint, "--resume"], 2, "--dataset was V, now nan"),
-            # a failing run leaves an existing checkpoint alone
+            # a run without --resume leaves an existing checkpoint alone: it is
+            # refused before it reads anything (a failing read never gets to it)
             (["--input", self.good, "--dataset", "nan", "--rank", 4, "--checkpoint",
-              self.checkpoint, "--checkpoint-every", 1], 1, "NaN or infinite entries"),
+              self.checkpoint, "--checkpoint-every", 1], 2, "already exists: pass --resume"),
         ]
         runs = [(ranks, ["factorize", *extra] + ([] if "--output" in extra else ["--output", out]),
                  code, message) for ranks in (1, 4) for extra, code, message in cases]

@@ -178,8 +178,10 @@ class Checkpoint(unittest.TestCase):
             self.assertEqual(read_bytes(checkpoint), before)
 
     def test_non_finite_iterate_keeps_the_checkpoint_and_writes_no_result(self):
-        # float32 overflow: data scaled by 1e30 (still finite) drives W past
-        # the float32 range in the first iteration after the resume.
+        # float32 overflow: the checkpoint's factors scaled by 1e19 (still
+        # finite; V is unchanged, so its fingerprint matches) overflow W^T W in
+        # the first iteration after the resume. (Data far from 1 no longer
+        # overflows: gridnmf scales it, see test_extreme_scales.py.)
         data = self.path("overflow.h5")
         with h5py.File(self.input, "r") as f:
             v = f["V"][...]
@@ -189,8 +191,9 @@ class Checkpoint(unittest.TestCase):
         run(2, "factorize", "--input", data, "--rank", 6, "--precision", "float32",
             "--max-iter", 5, "--tol", 0, "--output", self.path("ok32.h5"), "--checkpoint",
             checkpoint, "--quiet")
-        with h5py.File(data, "r+") as f:
-            f["V"][...] = v * 1e30
+        with h5py.File(checkpoint, "r+") as f:
+            f["W"][...] = f["W"][...] * np.float32(1e19)
+            f["H"][...] = f["H"][...] * np.float32(1e19)
         before = read_bytes(checkpoint)
         out = self.path("overflow_out.h5")
         for ranks in (1, 4):
@@ -212,7 +215,7 @@ class Checkpoint(unittest.TestCase):
         before = read_bytes(checkpoint)
         out = self.path("fail_out.h5")
         done = run(4, *self.problem("--max-iter", 20), "--output", out, "--checkpoint",
-                   checkpoint, "--checkpoint-every", 2, "--quiet", expect=1,
+                   checkpoint, "--resume", "--checkpoint-every", 2, "--quiet", expect=1,
                    env={"GRIDNMF_TEST_CHECKPOINT_FAIL_RANK": "2"})
         self.assertIn("writing checkpoint", done.stderr)
         self.assertIn("failed on rank 2", done.stderr)

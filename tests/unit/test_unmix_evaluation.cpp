@@ -116,3 +116,14 @@ TEST(ScoreUnmixing, PermutationScaleAndRmse) {
 
 }  // namespace
 }  // namespace gridnmf::unmix
+
+TEST(SpectralAngle, SpectraNear1e200Or1e300DoNotOverflow) {
+  const std::vector<double> a = {1.0, 2.0, 3.0}, b = {1.0, 2.5, 2.0};
+  const double angle = gridnmf::unmix::spectral_angle(a, b);
+  for (const double scale : {1e200, 1e300, 1e-200, 1e-310}) {
+    std::vector<double> scaled = b;
+    for (double& value : scaled) value *= scale;
+    EXPECT_NEAR(gridnmf::unmix::spectral_angle(a, scaled), angle, 1e-6) << scale;
+    EXPECT_NEAR(gridnmf::unmix::spectral_angle(scaled, scaled), 0.0, 1e-7) << scale;
+  }
+}

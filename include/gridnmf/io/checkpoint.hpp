@@ -12,6 +12,24 @@
 
 namespace gridnmf::io {
 
+// What the checkpoint's run read as V, so that a resumed run can tell a
+// replaced input of the same shape: the scale exponent of
+// algorithms/data_scale.hpp and sum(V') and ||V'||^2 of V' = V * 2^exponent
+// (so they stay finite for any finite V). Replicated.
+struct InputFingerprint {
+  bool known = false;  // false until the input is read, and in older checkpoints
+  std::int64_t scale_exponent = 0;
+  double sum = 0.0;
+  double sum_of_squares = 0.0;
+};
+
+// Throws UsageError if `current` (the V just read) is not the matrix the
+// checkpoint `path` was written for: another scale, or a sum or sum of squares
+// that differs by more than a relative 1e-12 (the sums' rounding on another
+// grid is far below). Passes when the checkpoint has no fingerprint. Replicated.
+void check_same_data(const InputFingerprint& stored, const InputFingerprint& current,
+                     const std::string& path);
+
 // The options that define the problem a checkpoint belongs to. A resumed run
 // must match every one; stopping rules, the grid and the rank count may change.
 struct CheckpointProblem {
@@ -27,6 +45,8 @@ struct CheckpointProblem {
   // gridnmf unmix's relative weights (--sum-to-one, --volume, --volume-floor,
   // --volume-epsilon); 0 for factorize, and in checkpoints that lack them.
   double sum_to_one = 0.0, volume = 0.0, volume_floor = 0.0, volume_epsilon = 0.0;
+  // Set once V is read; compared by check_same_data, not check_same_problem.
+  InputFingerprint data;
 };
 
 // Throws UsageError naming the first option in which `stored` (read from the

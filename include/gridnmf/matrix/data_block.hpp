@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <stdexcept>
 #include <utility>
@@ -29,6 +30,14 @@ class DataBlock {
   // The stored values (all entries when dense, the nonzeros when sparse).
   const std::vector<T>& stored_values() const {
     return sparse_input_ ? sparse_.values : dense_.values;
+  }
+
+  // Every stored value times 2^exponent (exact, see algorithms/data_scale.hpp).
+  void scale_by_power_of_two(int exponent) {
+    if (exponent == 0) return;
+    for (T& value : sparse_input_ ? sparse_.values : dense_.values) {
+      value = std::ldexp(value, exponent);
+    }
   }
 
   const LocalMatrix<T>& dense() const {
