@@ -6,6 +6,7 @@
 #include "gridnmf/cli/commands.hpp"
 #include "gridnmf/cli/progress.hpp"
 #include "gridnmf/cli/run_report.hpp"
+#include "gridnmf/comm/block_normalization.hpp"
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/comm/factor_order.hpp"
 #include "gridnmf/error.hpp"
@@ -16,6 +17,7 @@
 #include "gridnmf/local/sparse_products.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
 #include "checkpointing.hpp"
+#include "fixed_w.hpp"
 #include "restarts.hpp"
 #include "stop_signals.hpp"
 
@@ -90,11 +92,35 @@ DataBlock<T> read_dense_input(const ProcessGrid& grid, const Distribution& dist,
   return DataBlock<T>(std::move(block));
 }
 
+// Applies --normalize to the block just read and says what it did.
+// Collective over grid.all().
+template <typename T>
+comm::NormalizationRecord normalize_input(const ProcessGrid& grid, const Distribution& dist,
+                                          const comm::InputOrder& order, Normalization kind,
+                                          DataBlock<T>& v_block, const ProgressPrinter& printer,
+                                          const std::vector<double>* given_idf = nullptr) {
+  comm::NormalizationRecord record =
+      comm::normalize_block(grid, dist, order, kind, v_block, given_idf);
+  if (kind == Normalization::kNone) return record;
+  std::string what = "normalised V: " + to_string(kind);
+  if (kind == Normalization::kTfidf) {
+    what += given_idf ? " (idf of the model's training columns)"
+                      : " (idf over " + std::to_string(dist.cols()) + " columns)";
+    if (record.zeros_dropped > 0) {
+      what += "; " + std::to_string(record.zeros_dropped) +
+              " entries of rows present in every column became 0 and were dropped";
+    }
+  }
+  printer.message(what);
+  return record;
+}
+
 template <typename T>
 void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
                   const FactorizeOptions& options, const ProgressPrinter& printer,
                   double start_time, CheckpointContext checkpoint,
-                  const std::optional<io::CheckpointHeader>& resume_from) {
+                  const std::optional<io::CheckpointHeader>& resume_from,
+                  const std::optional<FixedWFile>& fixed) {
   perf::PhaseClock clock(perf::Phase::kInputRead);
   // Sparse input is read permuted (seeded by the run's seed, so a resumed run
   // reads it alike); the factors live in that order until they are written.
@@ -104,12 +130,21 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
                              IndexPermutation::random(dist.cols(), checkpoint.seed + 1)}
           : comm::InputOrder::identity(dist.rows(), dist.cols());
   perf::SparseInputFacts sparse_facts;
-  const DataBlock<T> v_block =
+  DataBlock<T> v_block =
       input.is_sparse()
           ? read_sparse_input<T>(grid, dist, input, order, options, printer, sparse_facts)
           : read_dense_input<T>(grid, dist, input, options, printer);
   input.close();
+  // A fixed W learned on tf-idf weights keeps its corpus's idf.
+  const bool model_idf = fixed && options.normalize == Normalization::kTfidf && !fixed->idf.empty();
+  const comm::NormalizationRecord normalization = normalize_input(
+      grid, dist, order, options.normalize, v_block, printer, model_idf ? &fixed->idf : nullptr);
+  sparse_facts.nonzeros -= normalization.zeros_dropped;
   const MatrixStatistics stats = global_statistics(grid, v_block);
+  if (stats.sum_of_squares == 0.0) {
+    throw Error(input.description() + " holds only zeros after --normalize " +
+                to_string(options.normalize) + ": there is nothing to factorize");
+  }
   clock.stop();
   checkpoint.order = order;
 
@@ -117,11 +152,17 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
       resume_from ? std::optional<ResumeState>(resume_from->state) : std::nullopt;
   const int iterations_before = resume ? resume->iterations : 0;
   const DriverControl<T> control = make_driver_control<T>(grid, dist, checkpoint, printer, resume);
+  std::optional<LocalMatrix<T>> fixed_w_own;
+  if (fixed) {
+    fixed_w_own = read_fixed_w<T>(grid, dist, *fixed, order);
+    printer.message("W fixed from " + fixed->path + " (" + std::to_string(fixed->rows) + " x " +
+                    std::to_string(fixed->k) + "): only H is updated");
+  }
   BestOfRestarts<T> runs =
       resume_from ? resume_run<T>(grid, dist, v_block, stats, options, printer, control,
                                   checkpoint.options.path, checkpoint.seed, order)
                   : run_with_restarts<T>(grid, dist, v_block, stats, options, printer, control,
-                                         order);
+                                         order, fixed_w_own ? &*fixed_w_own : nullptr);
   Factorization<T>& result = runs.result;
   comm::reorder_factors(grid, dist, order, comm::OrderDirection::kToInput, result.w_own,
                         result.ht_own);
@@ -137,6 +178,8 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   run.input = options.input;
   run.dataset = options.dataset;
   run.options = options.to_text();
+  run.normalization = to_string(normalization.kind);
+  run.row_idf = normalization.idf;
   run.row_names = input.metadata().row_names;
   run.col_names = input.metadata().col_names;
   run.elapsed_seconds = MPI_Wtime() - start_time;
@@ -176,27 +219,39 @@ void check_sparse_options(const FactorizeOptions& options) {
 
 }  // namespace
 
-void run_factorize(const FactorizeOptions& options) {
+void run_factorize(const FactorizeOptions& given) {
   const double start_time = MPI_Wtime();
   const StopSignals signals;  // after MPI_Init: a signal now stops the run after an iteration
   io::silence_hdf5_errors();
   int world_rank = 0, world_size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
-  const ProgressPrinter printer(world_rank == 0 && !options.quiet, options.print_every);
+  const ProgressPrinter printer(world_rank == 0 && !given.quiet, given.print_every);
 
-  io::check_output_writable(MPI_COMM_WORLD, options.output, "--output");
-  if (options.checkpoint.enabled()) {
-    io::check_output_writable(MPI_COMM_WORLD, options.checkpoint.path, "--checkpoint");
+  io::check_output_writable(MPI_COMM_WORLD, given.output, "--output");
+  if (given.checkpoint.enabled()) {
+    io::check_output_writable(MPI_COMM_WORLD, given.checkpoint.path, "--checkpoint");
   }
-  if (options.report.enabled()) {
-    io::check_output_writable(MPI_COMM_WORLD, options.report.path, "--report");
+  if (given.report.enabled()) {
+    io::check_output_writable(MPI_COMM_WORLD, given.report.path, "--report");
   }
   perf::PhaseClock opening(perf::Phase::kInputRead);
   io::MatrixSource input =
-      io::MatrixSource::open(MPI_COMM_WORLD, options.input, options.dataset, options.transpose);
+      io::MatrixSource::open(MPI_COMM_WORLD, given.input, given.dataset, given.transpose);
   const io::MatrixShape shape = input.shape();
   opening.stop();
+  FactorizeOptions options = given;
+  std::optional<FixedWFile> fixed;
+  if (!options.fix_w.empty()) {
+    fixed = read_fixed_w_file(MPI_COMM_WORLD, options.fix_w, "--fix-w");
+    check_rows_match(*fixed, shape, input.metadata().row_names, options.input, "--fix-w");
+    if (options.rank == 0) options.rank = fixed->k;
+    if (options.rank != fixed->k) {
+      throw UsageError("--rank " + std::to_string(options.rank) + " differs from the k = " +
+                       std::to_string(fixed->k) + " columns of W in --fix-w " + options.fix_w +
+                       "; drop --rank to use the file's");
+    }
+  }
   if (input.is_sparse()) check_sparse_options(options);
   if (options.rank > std::min(shape.rows, shape.cols)) {
     throw UsageError("--rank " + std::to_string(options.rank) + " exceeds min(m, n) = " +
@@ -231,9 +286,11 @@ void run_factorize(const FactorizeOptions& options) {
   }
 
   if (options.precision == Precision::kFloat32) {
-    factorize_in<float>(grid, dist, input, options, printer, start_time, checkpoint, resume_from);
+    factorize_in<float>(grid, dist, input, options, printer, start_time, checkpoint, resume_from,
+                        fixed);
   } else {
-    factorize_in<double>(grid, dist, input, options, printer, start_time, checkpoint, resume_from);
+    factorize_in<double>(grid, dist, input, options, printer, start_time, checkpoint, resume_from,
+                         fixed);
   }
 }
 

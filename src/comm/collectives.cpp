@@ -125,6 +125,7 @@ template void allreduce_max<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t)
 template void allreduce_min<double>(MPI_Comm, double*, std::int64_t);
 template void allreduce_min<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t);
 template void broadcast<double>(MPI_Comm, double*, std::int64_t, int);
+template void broadcast<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t, int);
 template void allgather_rows<double>(MPI_Comm, const double*, const std::vector<std::int64_t>&,
                                      std::int64_t, double*);
 template void allgather_rows<float>(MPI_Comm, const float*, const std::vector<std::int64_t>&,

@@ -2,8 +2,6 @@
 
 #include <hdf5.h>
 
-#include <hdf5.h>
-
 #include <functional>
 #include <string>
 #include <vector>
@@ -23,6 +21,8 @@ struct RunDescription {
   std::string input;
   std::string dataset;
   std::string options;  // the full option set, one "key = value" per line
+  std::string normalization = "none";  // --normalize applied to V after the read
+  std::vector<double> row_idf;  // tfidf: the idf of each row (input order), written as /idf
   double elapsed_seconds = 0.0;
   double init_seconds = 0.0;  // computing the start of the kept run
   // Every restart's seed and final objective, in the order run.

@@ -1,0 +1,118 @@
+#include "gridnmf/io/serial_file.hpp"
+
+#include <cmath>
+#include <filesystem>
+
+#include "gridnmf/error.hpp"
+#include "gridnmf/io/attributes.hpp"
+#include "gridnmf/io/path_checks.hpp"
+
+namespace gridnmf::io {
+
+SerialFile::SerialFile(const std::string& path, const std::string& option) : path_(path) {
+  check_input_file(path, option);
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing)) {
+    throw Error(option + " file '" + path + "' does not exist");
+  }
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw Error("'" + path + "' is not an HDF5 file");
+  file_ = Hdf5Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
+                     "cannot open '" + path + "'");
+}
+
+bool SerialFile::has(const std::string& name) const {
+  return H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+LocalMatrix<double> SerialFile::matrix(const std::string& name) const {
+  const std::string where = path_ + ":/" + name;
+  if (!has(name)) throw Error("dataset /" + name + " not found in '" + path_ + "'");
+  Hdf5Handle data(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
+                  "'" + where + "' is not a dataset");
+  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
+  if (H5Sget_simple_extent_ndims(space.get()) != 2) throw Error(where + " is not a 2-D matrix");
+  hsize_t extent[2] = {0, 0};
+  H5Sget_simple_extent_dims(space.get(), extent, nullptr);
+  LocalMatrix<double> values(static_cast<std::int64_t>(extent[0]),
+                             static_cast<std::int64_t>(extent[1]));
+  check_hdf5(H5Dread(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                     values.data()),
+             "cannot read " + where + " as numbers");
+  for (double v : values.values) {
+    if (!std::isfinite(v)) throw Error(where + " has NaN or infinite entries");
+  }
+  return values;
+}
+
+std::pair<std::int64_t, std::int64_t> SerialFile::matrix_shape(const std::string& name) const {
+  const std::string where = path_ + ":/" + name;
+  if (!has(name)) throw Error("dataset /" + name + " not found in '" + path_ + "'");
+  Hdf5Handle data(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
+                  "'" + where + "' is not a dataset");
+  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
+  if (H5Sget_simple_extent_ndims(space.get()) != 2) throw Error(where + " is not a 2-D matrix");
+  hsize_t extent[2] = {0, 0};
+  H5Sget_simple_extent_dims(space.get(), extent, nullptr);
+  return {static_cast<std::int64_t>(extent[0]), static_cast<std::int64_t>(extent[1])};
+}
+
+std::vector<double> SerialFile::vector(const std::string& name) const {
+  const std::string where = path_ + ":/" + name;
+  if (!has(name)) throw Error("dataset /" + name + " not found in '" + path_ + "'");
+  Hdf5Handle data(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
+                  "'" + where + "' is not a dataset");
+  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
+  if (H5Sget_simple_extent_ndims(space.get()) != 1) throw Error(where + " is not a 1-D array");
+  std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  if (!values.empty()) {
+    check_hdf5(H5Dread(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                       values.data()),
+               "cannot read " + where + " as numbers");
+  }
+  for (double v : values) {
+    if (!std::isfinite(v)) throw Error(where + " has NaN or infinite entries");
+  }
+  return values;
+}
+
+std::string SerialFile::string_attribute(const std::string& name) const {
+  if (H5Aexists(file_.get(), name.c_str()) <= 0) return "";
+  return read_string_attribute(file_.get(), name);
+}
+
+std::vector<std::string> SerialFile::strings(const std::string& name) const {
+  std::vector<std::string> names;
+  if (!has(name)) return names;
+  Hdf5Handle data(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
+                  "cannot open " + path_ + ":/" + name);
+  Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, "cannot read a dataset type");
+  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read a dataset shape");
+  if (H5Tget_class(type.get()) != H5T_STRING || H5Sget_simple_extent_ndims(space.get()) != 1) {
+    return names;
+  }
+  const hssize_t count = H5Sget_simple_extent_npoints(space.get());
+  Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
+  if (H5Tis_variable_str(type.get()) > 0) {
+    H5Tset_size(memory.get(), H5T_VARIABLE);
+    std::vector<char*> text(static_cast<std::size_t>(count), nullptr);
+    check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
+               "cannot read /" + name);
+    for (char* item : text) names.emplace_back(item ? item : "");
+    H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, text.data());
+    return names;
+  }
+  const std::size_t width = H5Tget_size(type.get());
+  H5Tset_size(memory.get(), width);
+  H5Tset_strpad(memory.get(), H5T_STR_NULLPAD);
+  std::vector<char> buffer(width * static_cast<std::size_t>(count), '\0');
+  check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+             "cannot read /" + name);
+  for (hssize_t i = 0; i < count; ++i) {
+    std::string item(buffer.data() + i * width, width);
+    item.erase(item.find_last_not_of(std::string(" \0", 2)) + 1);
+    names.push_back(item);
+  }
+  return names;
+}
+
+}  // namespace gridnmf::io
