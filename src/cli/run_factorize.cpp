@@ -243,8 +243,9 @@ void run_factorize(const FactorizeOptions& given) {
   FactorizeOptions options = given;
   std::optional<FixedWFile> fixed;
   if (!options.fix_w.empty()) {
-    fixed = read_fixed_w_file(MPI_COMM_WORLD, options.fix_w, "--fix-w");
-    check_rows_match(*fixed, shape, input.metadata().row_names, options.input, "--fix-w");
+    fixed = read_fixed_w_file(MPI_COMM_WORLD, options.fix_w, options.fix_w_option);
+    check_rows_match(*fixed, shape, input.metadata().row_names, options.input,
+                     options.fix_w_option);
     if (options.rank == 0) options.rank = fixed->k;
     if (options.rank != fixed->k) {
       throw UsageError("--rank " + std::to_string(options.rank) + " differs from the k = " +

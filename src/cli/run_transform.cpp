@@ -17,6 +17,7 @@ FactorizeOptions as_fixed_w_run(const TransformOptions& options, const FixedWFil
   run.transpose = options.transpose;
   run.permute_sparse = options.permute_sparse;
   run.fix_w = options.model;
+  run.fix_w_option = "--model";
   run.solver.fix_w = true;
   run.solver.loss = model.loss.empty() ? Loss{} : loss_from_string(model.loss);
   if (run.solver.loss.is_frobenius()) {

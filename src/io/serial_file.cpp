@@ -6,6 +6,7 @@
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/path_checks.hpp"
+#include "gridnmf/io/vector_dataset.hpp"
 
 namespace gridnmf::io {
 
@@ -81,38 +82,7 @@ std::string SerialFile::string_attribute(const std::string& name) const {
 }
 
 std::vector<std::string> SerialFile::strings(const std::string& name) const {
-  std::vector<std::string> names;
-  if (!has(name)) return names;
-  Hdf5Handle data(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
-                  "cannot open " + path_ + ":/" + name);
-  Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, "cannot read a dataset type");
-  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read a dataset shape");
-  if (H5Tget_class(type.get()) != H5T_STRING || H5Sget_simple_extent_ndims(space.get()) != 1) {
-    return names;
-  }
-  const hssize_t count = H5Sget_simple_extent_npoints(space.get());
-  Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
-  if (H5Tis_variable_str(type.get()) > 0) {
-    H5Tset_size(memory.get(), H5T_VARIABLE);
-    std::vector<char*> text(static_cast<std::size_t>(count), nullptr);
-    check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
-               "cannot read /" + name);
-    for (char* item : text) names.emplace_back(item ? item : "");
-    H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, text.data());
-    return names;
-  }
-  const std::size_t width = H5Tget_size(type.get());
-  H5Tset_size(memory.get(), width);
-  H5Tset_strpad(memory.get(), H5T_STR_NULLPAD);
-  std::vector<char> buffer(width * static_cast<std::size_t>(count), '\0');
-  check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
-             "cannot read /" + name);
-  for (hssize_t i = 0; i < count; ++i) {
-    std::string item(buffer.data() + i * width, width);
-    item.erase(item.find_last_not_of(std::string(" \0", 2)) + 1);
-    names.push_back(item);
-  }
-  return names;
+  return read_string_dataset(file_.get(), name);
 }
 
 }  // namespace gridnmf::io
