@@ -9,6 +9,7 @@
 #include "gridnmf/comm/block_normalization.hpp"
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/comm/factor_order.hpp"
+#include "gridnmf/comm/kl_scale.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/input_check.hpp"
 #include "gridnmf/io/matrix_source.hpp"
@@ -117,7 +118,7 @@ comm::NormalizationRecord normalize_input(const ProcessGrid& grid, const Distrib
 
 template <typename T>
 void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
-                  const FactorizeOptions& options, const ProgressPrinter& printer,
+                  const FactorizeOptions& options, const ProgressPrinter& input_printer,
                   double start_time, CheckpointContext checkpoint,
                   const std::optional<io::CheckpointHeader>& resume_from,
                   const std::optional<FixedWFile>& fixed) {
@@ -132,13 +133,13 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   perf::SparseInputFacts sparse_facts;
   DataBlock<T> v_block =
       input.is_sparse()
-          ? read_sparse_input<T>(grid, dist, input, order, options, printer, sparse_facts)
-          : read_dense_input<T>(grid, dist, input, options, printer);
+          ? read_sparse_input<T>(grid, dist, input, order, options, input_printer, sparse_facts)
+          : read_dense_input<T>(grid, dist, input, options, input_printer);
   input.close();
   // A fixed W learned on tf-idf weights keeps its corpus's idf.
   const bool model_idf = fixed && options.normalize == Normalization::kTfidf && !fixed->idf.empty();
   const comm::NormalizationRecord normalization = normalize_input(
-      grid, dist, order, options.normalize, v_block, printer, model_idf ? &fixed->idf : nullptr);
+      grid, dist, order, options.normalize, v_block, input_printer, model_idf ? &fixed->idf : nullptr);
   sparse_facts.nonzeros -= normalization.zeros_dropped;
   const MatrixStatistics stats = global_statistics(grid, v_block);
   if (stats.sum_of_squares == 0.0) {
@@ -147,6 +148,16 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   }
   clock.stop();
   checkpoint.order = order;
+  LossScale scale;
+  scale.tolerance = options.solver.stopping.tolerance;
+  std::optional<comm::KlScale> kl;
+  if (options.solver.loss.beta == 1.0) {
+    kl = comm::kl_scale(grid, v_block);
+    scale.kl = true;
+    scale.nonzeros = static_cast<double>(kl->nonzeros);
+    scale.mean_model_divergence = kl->mean_model_divergence;
+  }
+  const ProgressPrinter printer = input_printer.with_scale(scale);
 
   const std::optional<ResumeState> resume =
       resume_from ? std::optional<ResumeState>(resume_from->state) : std::nullopt;
@@ -182,6 +193,13 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   run.row_idf = normalization.idf;
   run.row_names = input.metadata().row_names;
   run.col_names = input.metadata().col_names;
+  if (kl && !result.history.empty()) {
+    const double divergence = result.history.back().divergence;
+    run.extra_attributes = {
+        {"mean_model_divergence", kl->mean_model_divergence},
+        {"explained_deviance", scale.explained_deviance(divergence)},
+        {"objective_per_nonzero", result.objective / static_cast<double>(kl->nonzeros)}};
+  }
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
   clock.enter(perf::Phase::kOutputWrite);
@@ -198,6 +216,7 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
                   MPI_Wtime() - start_time,
                   flops_per_iteration(dist, options.rank, options.solver.loss,
                                       sparse_facts.nonzeros));
+  if (!result.history.empty()) printer.loss_summary(result.history.back());
   printer.message("wrote " + options.output);
   if (runs.interrupted) {
     throw interrupted_run(result.iterations, checkpoint.options, options.output);
@@ -226,7 +245,8 @@ void run_factorize(const FactorizeOptions& given) {
   int world_rank = 0, world_size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
-  const ProgressPrinter printer(world_rank == 0 && !given.quiet, given.print_every);
+  const ProgressPrinter printer(world_rank == 0 && !given.quiet, given.print_every,
+                                {given.solver.stopping.tolerance});
 
   io::check_output_writable(MPI_COMM_WORLD, given.output, "--output");
   if (given.checkpoint.enabled()) {

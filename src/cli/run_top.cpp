@@ -195,7 +195,7 @@ std::string formatted(const char* format, double value) {
 // --coherence) and the listed rows with their weights.
 std::string to_table(const TopRows& top, const Coherence* coherence) {
   std::ostringstream out;
-  out << "component  share   " << (coherence ? "  npmi   " : "") << "top " << top.top
+  out << "component  share   " << (coherence ? "   npmi  " : "") << "top " << top.top
       << " rows: name (weight in the component)\n";
   for (const std::int64_t l : top.by_share) {
     out << std::setw(9) << l << "  " << formatted("%.4f", top.shares[l]) << "  ";

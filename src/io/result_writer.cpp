@@ -118,6 +118,7 @@ void write_run_attributes(hid_t file, const ProcessGrid& grid, const RunDescript
   write_attribute(file, "dataset", run.dataset);
   write_attribute(file, "options", run.options);
   write_attribute(file, "normalize", run.normalization);
+  for (const auto& [name, value] : run.extra_attributes) write_attribute(file, name, value);
   write_attribute(file, "init_seconds", run.init_seconds);
   write_attribute(file, "restarts", static_cast<std::int64_t>(run.restart_seeds.size()));
 }

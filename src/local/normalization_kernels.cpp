@@ -54,6 +54,27 @@ void add_column_sums(const SparseBlock<T>& block, double* sums) {
 }
 
 template <typename T>
+void add_row_sums(const LocalMatrix<T>& block, double* sums) {
+  for (std::int64_t r = 0; r < block.rows; ++r) {
+    for (std::int64_t c = 0; c < block.cols; ++c) sums[r] += block(r, c);
+  }
+}
+
+template <typename T>
+void add_row_sums(const SparseBlock<T>& block, double* sums) {
+  for_each_stored(block, [&](std::int64_t r, std::int64_t, const T& v) { sums[r] += v; });
+}
+
+template <typename T>
+double sum_v_log_v(const std::vector<T>& values) {
+  double sum = 0.0;
+  for (const T value : values) {
+    if (value > T(0)) sum += static_cast<double>(value) * std::log(static_cast<double>(value));
+  }
+  return sum;
+}
+
+template <typename T>
 void scale_rows(LocalMatrix<T>& block, const double* row_factors) {
   for (std::int64_t r = 0; r < block.rows; ++r) {
     for (std::int64_t c = 0; c < block.cols; ++c) {
@@ -115,6 +136,9 @@ std::int64_t drop_stored_zeros(SparseBlock<T>& block) {
   template void add_row_nonzero_counts<T>(const SparseBlock<T>&, double*);          \
   template void add_column_sums<T>(const LocalMatrix<T>&, double*);                 \
   template void add_column_sums<T>(const SparseBlock<T>&, double*);                 \
+  template void add_row_sums<T>(const LocalMatrix<T>&, double*);                   \
+  template void add_row_sums<T>(const SparseBlock<T>&, double*);                   \
+  template double sum_v_log_v<T>(const std::vector<T>&);                           \
   template void scale_rows<T>(LocalMatrix<T>&, const double*);                      \
   template void scale_rows<T>(SparseBlock<T>&, const double*);                      \
   template void scale_columns<T>(LocalMatrix<T>&, const double*);                   \

@@ -308,5 +308,71 @@ class Transform(unittest.TestCase):
                 self.assertFalse(os.path.exists(out))
 
 
+class Progress(unittest.TestCase):
+    """What the progress lines and the summary say about the loss."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="gridnmf_progress_")
+        cls.v = th.count_matrix(31, 26, 0.3, 9)
+        cls.dense = os.path.join(cls.tmp.name, "dense.h5")
+        cls.sparse = os.path.join(cls.tmp.name, "sparse.h5")
+        th.write_dense(cls.dense, cls.v)
+        th.write_sparse(cls.sparse, cls.v)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def mean_model_divergence(self):
+        v = self.v
+        mean = np.outer(v.sum(axis=1), v.sum(axis=0)) / v.sum()
+        positive = v > 0
+        return np.sum(v[positive] * np.log(v[positive] / mean[positive])) - v.sum() + mean.sum()
+
+    def test_kl_lines_show_deviance_per_nonzero_and_change_next_to_tol(self):
+        for ranks, source in ((1, self.dense), (3, self.sparse)):
+            with self.subTest(ranks=ranks, source=os.path.basename(source)):
+                out = os.path.join(self.tmp.name, f"kl_{ranks}.h5")
+                done = th.run(ranks, ["factorize", "--input", source, "--rank", 3, "--loss", "kl",
+                                      "--max-iter", 25, "--tol", 1e-9, "--output", out])
+                self.assertEqual(done.returncode, 0, done.stderr)
+                lines = [l for l in done.stdout.splitlines() if l.startswith("iter ")]
+                # The default --print-every is 10: the first line, then every 10th.
+                self.assertEqual([int(l.split()[1]) for l in lines], [1, 10, 20])
+                w, h = th.factors(out)
+                wh = w @ h
+                positive = self.v > 0
+                divergence = (np.sum(self.v[positive] * np.log(self.v[positive] / wh[positive]))
+                              - self.v.sum() + wh.sum())
+                with h5py.File(out) as f:
+                    attrs = dict(f.attrs)
+                    objectives = f["history/objective"][:]
+                null = self.mean_model_divergence()
+                self.assertAlmostEqual(attrs["mean_model_divergence"] / null, 1.0, places=10)
+                self.assertAlmostEqual(attrs["explained_deviance"], 1 - divergence / null,
+                                       places=9)
+                self.assertAlmostEqual(attrs["objective_per_nonzero"],
+                                       divergence / np.count_nonzero(self.v), places=10)
+                fields = lines[1].split()
+                change = abs(objectives[8] - objectives[9]) / objectives[9]
+                self.assertEqual(fields[fields.index("change") + 1], f"{change:.2e}")
+                self.assertIn("(tol 1e-09)", lines[1])
+                self.assertIn("change        - (tol 1e-09)", lines[0])
+                per_nonzero = objectives[9] / np.count_nonzero(self.v)
+                self.assertEqual(fields[fields.index("per_nonzero") + 1], f"{per_nonzero:.4e}")
+                self.assertIn(f"explained deviance {1 - divergence / null:.4f}", done.stdout)
+
+    def test_frobenius_lines_show_change_next_to_tol(self):
+        out = os.path.join(self.tmp.name, "frobenius.h5")
+        done = th.run(2, ["factorize", "--input", self.sparse, "--rank", 3, "--max-iter", 3,
+                          "--tol", 0, "--print-every", 1, "--output", out])
+        self.assertEqual(done.returncode, 0, done.stderr)
+        lines = [l for l in done.stdout.splitlines() if l.startswith("iter ")]
+        self.assertEqual(len(lines), 3)
+        self.assertTrue(all("(tol 0e+00)" in l for l in lines))
+        self.assertNotIn("explained", done.stdout)
+
+
 if __name__ == "__main__":
     harness.main()

@@ -31,7 +31,7 @@ struct FactorizeOptions {
   Precision precision = Precision::kFloat64;
   std::string output;
   bool quiet = false;
-  int print_every = 1;  // progress line every N iterations
+  int print_every = 10;  // progress line every N iterations (and the first)
   ReportOptions report;  // --report FILE.json
   CheckpointOptions checkpoint;
 

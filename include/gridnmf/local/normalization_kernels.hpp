@@ -8,7 +8,8 @@
 
 namespace gridnmf::local {
 
-// The local halves of the --normalize preprocessing, on one rank's block of
+// The local halves of the --normalize preprocessing (and of the mean model
+// KL progress compares with), on one rank's block of
 // V (dense row-major or sparse CSR in panels), in place: the counts and sums
 // a normalisation needs from the block, and the scalings that apply the
 // reduced values. No MPI: comm/block_normalization.hpp reduces between them.
@@ -29,6 +30,17 @@ template <typename T>
 void add_column_sums(const LocalMatrix<T>& block, double* sums);
 template <typename T>
 void add_column_sums(const SparseBlock<T>& block, double* sums);
+
+// For each block row, the sum of its values (added to `sums`, rows entries).
+template <typename T>
+void add_row_sums(const LocalMatrix<T>& block, double* sums);
+template <typename T>
+void add_row_sums(const SparseBlock<T>& block, double* sums);
+
+// The sum of v log v over the nonzero values (the entropy term of the KL
+// divergence of the mean model, comm/kl_scale.hpp).
+template <typename T>
+double sum_v_log_v(const std::vector<T>& values);
 
 // v_rc *= row_factors[r] / column_factors[c].
 template <typename T>
