@@ -296,7 +296,8 @@ std::optional<TopOptions> parse_top(const std::vector<std::string>& args, bool p
       ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset or sparse group of V in --input")
       ("transpose", po::bool_switch(&options.transpose), "--input is stored samples x features")
       ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
-  if (!parse_or_help(args, problem, "top --result FILE [--n 20] [--json FILE] [--coherence --input FILE]",
+  if (!parse_or_help(args, problem,
+                     "top --result FILE [--n 20] [--json FILE] [--coherence --input FILE]",
                      print)) {
     return std::nullopt;
   }

@@ -93,7 +93,8 @@ std::string to_json(const EvaluateOptions& options, const Inputs& in,
       << ",\n  \"endmembers\": [";
   for (std::size_t t = 0; t < scores.sad.size(); ++t) {
     out << (t ? "," : "") << "\n    {\"name\": " << io::json_string(in.names[t])
-        << ", \"estimate\": " << scores.estimate[t] << ", \"sad\": " << io::json_number(scores.sad[t])
+        << ", \"estimate\": " << scores.estimate[t]
+        << ", \"sad\": " << io::json_number(scores.sad[t])
         << "}";
   }
   out << "\n  ],\n  \"sad\": [";

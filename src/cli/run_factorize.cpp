@@ -138,8 +138,9 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   input.close();
   // A fixed W learned on tf-idf weights keeps its corpus's idf.
   const bool model_idf = fixed && options.normalize == Normalization::kTfidf && !fixed->idf.empty();
-  const comm::NormalizationRecord normalization = normalize_input(
-      grid, dist, order, options.normalize, v_block, input_printer, model_idf ? &fixed->idf : nullptr);
+  const comm::NormalizationRecord normalization =
+      normalize_input(grid, dist, order, options.normalize, v_block, input_printer,
+                      model_idf ? &fixed->idf : nullptr);
   sparse_facts.nonzeros -= normalization.zeros_dropped;
   const MatrixStatistics stats = global_statistics(grid, v_block);
   if (stats.sum_of_squares == 0.0) {

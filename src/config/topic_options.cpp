@@ -15,7 +15,8 @@ void TopOptions::validate() const {
   if (!coherence && !input.empty()) {
     throw UsageError("--input is read only with --coherence; add --coherence or drop --input");
   }
-  if (!json.empty() && (io::same_file(json, result) || (!input.empty() && io::same_file(json, input)))) {
+  if (!json.empty() &&
+      (io::same_file(json, result) || (!input.empty() && io::same_file(json, input)))) {
     throw UsageError("--json '" + json + "' is an input file; choose another path");
   }
 }

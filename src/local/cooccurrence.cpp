@@ -35,8 +35,9 @@ class PresenceBits {
 void add_counts(const PresenceBits& bits, const CooccurrenceQuery& query, std::int64_t* counts) {
   for (std::size_t i = 0; i < query.rows.size(); ++i) counts[i] += bits.count(i);
   for (std::size_t p = 0; p < query.pairs.size(); ++p) {
-    counts[query.rows.size() + p] += bits.count_both(
-        static_cast<std::size_t>(query.pairs[p].first), static_cast<std::size_t>(query.pairs[p].second));
+    counts[query.rows.size() + p] +=
+        bits.count_both(static_cast<std::size_t>(query.pairs[p].first),
+                        static_cast<std::size_t>(query.pairs[p].second));
   }
 }
 

@@ -94,6 +94,18 @@ class Normalization(unittest.TestCase):
         with h5py.File(out) as f:
             self.assertAlmostEqual(f.attrs["objective"] / exact, 1.0, places=9)
 
+    def test_resume_with_another_normalization_is_refused(self):
+        checkpoint, out = self.path("ck_log1p.h5"), self.path("ck_out.h5")
+        common = ["factorize", "--input", self.sparse, "--rank", 3, "--tol", 0,
+                  "--checkpoint", checkpoint, "--output", out, "--print-every", 0]
+        done = th.run(2, [*common, "--max-iter", 3, "--normalize", "log1p"])
+        self.assertEqual(done.returncode, 0, done.stderr)
+        done = th.run(2, [*common, "--max-iter", 5, "--resume"])
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn("--normalize was log1p, now none", done.stderr)
+        done = th.run(2, [*common, "--max-iter", 5, "--resume", "--normalize", "log1p"])
+        self.assertEqual(done.returncode, 0, done.stderr)
+
     def test_unknown_normalization_is_refused_in_one_line(self):
         done = th.run(1, ["factorize", "--input", self.dense, "--rank", 2, "--output",
                           self.path("never.h5"), "--normalize", "zscore"])
@@ -286,6 +298,30 @@ class Transform(unittest.TestCase):
         exact = (np.sum(counts[positive] * np.log(counts[positive] / wh[positive]))
                  - counts.sum() + wh.sum())
         self.assertAlmostEqual(stored / exact, 1.0, places=9)
+
+    def test_tfidf_model_weights_new_columns_with_its_training_idf(self):
+        train = th.count_matrix(41, 30, 0.4, 12)
+        new = th.count_matrix(41, 9, 0.5, 13)
+        train_path, new_path = self.path("train_counts.h5"), self.path("new_counts.h5")
+        th.write_sparse(train_path, train)
+        th.write_sparse(new_path, new)
+        model = self.path("tfidf_model.h5")
+        done = th.run(2, ["factorize", "--input", train_path, "--rank", 3, "--normalize", "tfidf",
+                          "--algorithm", "hals", "--max-iter", 20, "--print-every", 0,
+                          "--output", model])
+        self.assertEqual(done.returncode, 0, done.stderr)
+        out = self.path("tfidf_new.h5")
+        done = th.run(3, ["transform", "--model", model, "--input", new_path, "--output", out])
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("idf of the model's training columns", done.stdout)
+        weighted = self.path("new_weighted.h5")
+        th.write_dense(weighted, new * th.idf(train)[:, None])
+        reference = self.path("tfidf_reference.h5")
+        done = th.run(1, ["transform", "--model", model, "--input", weighted, "--normalize", "none",
+                          "--output", reference])
+        self.assertEqual(done.returncode, 0, done.stderr)
+        np.testing.assert_allclose(th.factors(out)[1], th.factors(reference)[1], rtol=1e-9,
+                                   atol=1e-12)
 
     def test_mismatched_rows_are_refused_in_one_line(self):
         fewer = self.path("fewer_rows.h5")

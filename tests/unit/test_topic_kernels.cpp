@@ -122,7 +122,9 @@ TEST(Cooccurrence, CountsMatchLoopsOnSparseAndDenseBlocks) {
   for (std::size_t p = 0; p < query.pairs.size(); ++p) {
     const std::int64_t a = query.rows[query.pairs[p].first], b = query.rows[query.pairs[p].second];
     std::int64_t count = 0;
-    for (std::int64_t c = 0; c < kCols; ++c) count += pair.dense(a, c) != 0 && pair.dense(b, c) != 0;
+    for (std::int64_t c = 0; c < kCols; ++c) {
+      count += pair.dense(a, c) != 0 && pair.dense(b, c) != 0;
+    }
     EXPECT_EQ(dense[3 + p], count);
   }
 }

@@ -27,6 +27,10 @@ struct CheckpointProblem {
   // gridnmf unmix's relative weights (--sum-to-one, --volume, --volume-floor,
   // --volume-epsilon); 0 for factorize, and in checkpoints that lack them.
   double sum_to_one = 0.0, volume = 0.0, volume_floor = 0.0, volume_epsilon = 0.0;
+  // --normalize changes V and --fix-w the problem; "none" and "" in
+  // checkpoints that lack them.
+  std::string normalize = "none";
+  std::string fix_w;
 };
 
 // Throws UsageError naming the first option in which `stored` (read from the
