@@ -97,6 +97,7 @@ void unscale_result(Factorization<T>& result, const InputScale& scale, const Los
   result.objective = unscaled_objective(result.objective, scale, loss);
   for (IterationRecord& entry : result.history) {
     entry.objective = unscaled_objective(entry.objective, scale, loss);
+    entry.divergence = unscaled_objective(entry.divergence, scale, loss);
   }
 }
 

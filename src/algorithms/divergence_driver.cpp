@@ -195,7 +195,8 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
       const double error = std::sqrt(scalars[kSquaredError]) / (v_norm > 0 ? v_norm : 1.0);
       // The ranks' mean clock, as for the Frobenius loss.
       const double seconds = scalars[kIterateSeconds] / grid.size();
-      result.record({iteration - 1, error, objective, seconds_before + seconds});
+      result.record({iteration - 1, error, objective, seconds_before + seconds,
+                     scalars[kDivergence]});
       if (progress) progress(result.history.back());
       auto stop =
           monitor.after_iteration(iteration - 1, objective, scalars[kPastTimeLimit] > 0, 0.0);
@@ -213,6 +214,11 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     clock.enter(perf::Phase::kAllgather);
     comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ht_block.data());
 
+    if (settings.fix_w) {  // W stays: the next H half evaluates the new iterate
+      clock.stop();
+      iterate_seconds = MPI_Wtime() - start;
+      continue;
+    }
     // W half with the new H.
     // The sums of this half describe no iterate (old W, new H): skip them.
     clock.enter(perf::Phase::kGemm);

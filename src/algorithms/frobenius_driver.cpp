@@ -190,7 +190,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     previous_pg_squared_w = state.lagged_pg_squared_w;
     result.restore(control.resume->history);
     if (!result.history.empty()) seconds_before = result.history.back().seconds;
-  } else if (track_pg) {
+  } else if (track_pg && !settings.fix_w) {
     bundle_h.set_local_gram(ht_own, gram_h);
     comm::allreduce_sum(grid.all(), bundle_h.values.data(), k * k);
     bundle_h.copy_gram_to(gram_h);
@@ -235,19 +235,24 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     bundle_h.scalar(kPgSquaredH) = pg_squared_h;
     comm::allreduce_sum(grid.all(), bundle_h.values.data(), bundle_h.values.size());
     bundle_h.copy_gram_to(gram_h);
-    gather_and_multiply_h();
-    clock.enter(perf::Phase::kLocalUpdate);
     const LocalMatrix<T>& gram_h_w_half = unmixing.w_half_gram(
         gram_h, bundle_h.values.data(), bundle_w.values.data(), iteration);
-    rule->update(w_own, vht_own, gram_h_w_half, pen_w);
+    if (!settings.fix_w) {
+      gather_and_multiply_h();
+      clock.enter(perf::Phase::kLocalUpdate);
+      rule->update(w_own, vht_own, gram_h_w_half, pen_w);
+    }
 
     // New W^T W (needed by the next H half anyway) with the scalars of this iterate.
     clock.enter(perf::Phase::kGram);
     bundle_w.set_local_gram(w_own, gram_w);
     clock.enter(perf::Phase::kObjective);
-    bundle_w.scalar(kDotW) = local::dot(w_own.data(), vht_own.data(), w_own.size());
+    // <W, V H^T>, or with W fixed the same trace as <H, W^T V> of this H half.
+    bundle_w.scalar(kDotW) =
+        settings.fix_w ? local::dot(ht_own.data(), vtw_own.data(), ht_own.size())
+                       : local::dot(w_own.data(), vht_own.data(), w_own.size());
     bundle_w.scalar(kSumW) = local_sum(w_own);
-    if (track_pg) {
+    if (track_pg && !settings.fix_w) {
       bundle_w.scalar(kPgSquaredW) = local::projected_gradient_squared(
           w_own.data(), vht_own.data(), gram_h_w_half.data(), w_own.rows, k, pen_w.l1, pen_w.l2,
           pg_scratch.data());
@@ -303,7 +308,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     }
     const double error = v_norm > 0 ? std::sqrt(residual) / v_norm : std::sqrt(residual);
     clock.stop();
-    result.record({iteration, error, objective, seconds_before + elapsed});
+    result.record({iteration, error, objective, seconds_before + elapsed, 0.5 * residual});
     if (progress) progress(result.history.back());
     if (control.after_iteration) {
       control.after_iteration({iteration, elapsed, stop, w_own, ht_own, result.history,

@@ -42,6 +42,9 @@ void SolverSettings::validate() const {
     throw UsageError("--volume needs --algorithm hals or bpp (its Gram correction has "
                      "negative entries, which multiplicative updates cannot take)");
   }
+  if (fix_w && terms.active()) {
+    throw UsageError("--fix-w cannot be combined with the unmixing terms (they act on W)");
+  }
   if (stopping.pg_tolerance > 0.0 && !loss.is_frobenius()) {
     throw UsageError("--pg-tol is defined for --loss frobenius only");
   }

@@ -31,6 +31,8 @@ io::CheckpointProblem checkpoint_problem(const FactorizeOptions& options,
   problem.l2_w = options.solver.penalty_w.l2;
   problem.l1_h = options.solver.penalty_h.l1;
   problem.l2_h = options.solver.penalty_h.l2;
+  problem.normalize = to_string(options.normalize);
+  problem.fix_w = options.fix_w;
   return problem;
 }
 

@@ -98,6 +98,10 @@ std::string short_number(double value) {
   return text.str();
 }
 
+const char* kNormalizeHelp =
+    "preprocessing of V after the read: none, tfidf (v log(n / df) per row), l1-columns "
+    "(each column divided by its sum) or log1p (log(1 + v))";
+
 // The factorize options held as text until parsing is done.
 struct FactorizeText {
   std::string algorithm, loss, grid, precision;
@@ -164,11 +168,17 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
   describe_factorize_options(problem, options, text, "rank",
                              "factorization rank k (1 <= k <= min(m, n))",
                              "random, nndsvd, nndsvda, nndsvdar, spa, or file:PATH (HDF5 with /W and /H)");
+  std::string normalize = to_string(options.normalize);
+  problem.add_options()
+      ("normalize", po::value(&normalize)->default_value(normalize), kNormalizeHelp)
+      ("fix-w", po::value(&options.fix_w), "HDF5 file (a result) whose /W is kept fixed: only H is updated (semi-supervised runs); --rank defaults to its k");
   if (!parse_or_help(args, problem, "factorize --input FILE --rank K --output FILE [options]",
                      print)) {
     return std::nullopt;
   }
   finish_factorize_options(options, text);
+  options.normalize = normalization_from_string(normalize);
+  options.solver.fix_w = !options.fix_w.empty();
   options.validate();
   return options;
 }
@@ -272,6 +282,63 @@ std::optional<EvaluateOptions> parse_evaluate(const std::vector<std::string>& ar
   if (!parse_or_help(args, problem, "evaluate --result FILE --truth FILE [--json FILE]", print)) {
     return std::nullopt;
   }
+  options.validate();
+  return options;
+}
+
+std::optional<TopOptions> parse_top(const std::vector<std::string>& args, bool print) {
+  TopOptions options;
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  problem.add_options()
+      ("result", po::value(&options.result), "gridnmf result file (/W, /component_share, /row_names)")
+      ("n", po::value(&options.top)->default_value(options.top), "rows listed per component")
+      ("json", po::value(&options.json), "also write the table to this JSON file")
+      ("coherence", po::bool_switch(&options.coherence), "NPMI coherence of each component's top rows from their co-occurrence in the columns of --input")
+      ("input", po::value(&options.input), "the matrix the model was trained on (--coherence)")
+      ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset or sparse group of V in --input")
+      ("transpose", po::bool_switch(&options.transpose), "--input is stored samples x features")
+      ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
+  if (!parse_or_help(args, problem,
+                     "top --result FILE [--n 20] [--json FILE] [--coherence --input FILE]",
+                     print)) {
+    return std::nullopt;
+  }
+  options.validate();
+  return options;
+}
+
+std::optional<TransformOptions> parse_transform(const std::vector<std::string>& args,
+                                                bool print) {
+  TransformOptions options;
+  std::string grid, precision = to_string(options.precision), balance = "permute";
+  std::int64_t seed = static_cast<std::int64_t>(options.seed);
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  problem.add_options()
+      ("model", po::value(&options.model), "gridnmf result whose W is kept fixed (its loss, --normalize and /idf are used)")
+      ("input", po::value(&options.input), "the new columns: any input factorize reads, with the model's rows")
+      ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset or sparse group of V in --input")
+      ("transpose", po::bool_switch(&options.transpose), "--input is stored samples x features")
+      ("balance", po::value(&balance)->default_value(balance), "sparse input: permute or none")
+      ("output", po::value(&options.output), "HDF5 file to write W (the model's) and H to")
+      ("normalize", po::value(&options.normalize)->default_value(options.normalize), "model (the model's --normalize; tfidf with the model's idf), none, tfidf, l1-columns or log1p")
+      ("max-iter", po::value(&options.max_iterations)->default_value(options.max_iterations), "MU iterations for KL and other divergences (Frobenius: one exact NNLS solve)")
+      ("tol", po::value(&options.tolerance)->default_value(options.tolerance), "stop the MU iterations when the objective improves by less than this fraction")
+      ("grid", po::value(&grid), "process grid PRxPC")
+      ("precision", po::value(&precision)->default_value(precision), "float64 or float32")
+      ("seed", po::value(&seed)->default_value(seed), "seed of the random start of H (MU)")
+      ("print-every", po::value(&options.print_every)->default_value(options.print_every), "progress line every N iterations (0: none)")
+      ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
+  if (!parse_or_help(args, problem, "transform --model RESULT --input NEW --output FILE [options]",
+                     print)) {
+    return std::nullopt;
+  }
+  options.precision = precision_from_string(precision);
+  options.seed = static_cast<std::uint64_t>(non_negative_seed(seed));
+  if (balance != "permute" && balance != "none") {
+    throw UsageError("--balance must be permute or none, got '" + balance + "'");
+  }
+  options.permute_sparse = balance == "permute";
+  if (!grid.empty()) options.grid = parse_grid_shape(grid);
   options.validate();
   return options;
 }

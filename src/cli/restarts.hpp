@@ -38,7 +38,8 @@ inline std::string number_text(const char* format, double value) {
 
 // Runs options.restarts starts with seeds seed, seed + 1, ... on V scaled by
 // `scale` (a --init file holds factors in V's own scale); the objective
-// is replicated, so every rank keeps the same run. A stop signal ends the
+// is replicated, so every rank keeps the same run. `fixed_w_own` (--fix-w,
+// internal order, already scaled) replaces every start's W. A stop signal ends the
 // restarts (the best run so far is kept). Collective over grid.all().
 template <typename T>
 BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution& dist,
@@ -46,7 +47,8 @@ BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution&
                                     const FactorizeOptions& options,
                                     const ProgressPrinter& printer,
                                     const DriverControl<T>& control,
-                                    const comm::InputOrder& order, const InputScale& scale) {
+                                    const comm::InputOrder& order, const InputScale& scale,
+                                    const LocalMatrix<T>* fixed_w_own = nullptr) {
   const InitChoice init = parse_init(options.init);
   BestOfRestarts<T> best;
   for (int restart = 0; restart < options.restarts; ++restart) {
@@ -65,6 +67,7 @@ BestOfRestarts<T> run_with_restarts(const ProcessGrid& grid, const Distribution&
       // as an unpermuted run.
       comm::reorder_factors(grid, dist, order, comm::OrderDirection::kToInternal, w_own, ht_own);
     }
+    if (fixed_w_own) w_own = *fixed_w_own;  // --fix-w: the start's H with the given W
     init_clock.stop();
     init_seconds = MPI_Wtime() - init_seconds;
     comm::allreduce_max(grid.all(), &init_seconds, 1);

@@ -7,8 +7,10 @@
 #include "gridnmf/cli/commands.hpp"
 #include "gridnmf/cli/progress.hpp"
 #include "gridnmf/cli/run_report.hpp"
+#include "gridnmf/comm/block_normalization.hpp"
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/comm/factor_order.hpp"
+#include "gridnmf/comm/kl_scale.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/input_check.hpp"
@@ -18,6 +20,7 @@
 #include "gridnmf/local/sparse_products.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
 #include "checkpointing.hpp"
+#include "fixed_w.hpp"
 #include "float32_range.hpp"
 #include "memory_need.hpp"
 #include "prepared_input.hpp"
@@ -96,11 +99,35 @@ DataBlock<T> read_dense_input(const ProcessGrid& grid, const Distribution& dist,
   return DataBlock<T>(std::move(block));
 }
 
+// Applies --normalize to the block just read and says what it did.
+// Collective over grid.all().
+template <typename T>
+comm::NormalizationRecord normalize_input(const ProcessGrid& grid, const Distribution& dist,
+                                          const comm::InputOrder& order, Normalization kind,
+                                          DataBlock<T>& v_block, const ProgressPrinter& printer,
+                                          const std::vector<double>* given_idf = nullptr) {
+  comm::NormalizationRecord record =
+      comm::normalize_block(grid, dist, order, kind, v_block, given_idf);
+  if (kind == Normalization::kNone) return record;
+  std::string what = "normalised V: " + to_string(kind);
+  if (kind == Normalization::kTfidf) {
+    what += given_idf ? " (idf of the model's training columns)"
+                      : " (idf over " + std::to_string(dist.cols()) + " columns)";
+    if (record.zeros_dropped > 0) {
+      what += "; " + std::to_string(record.zeros_dropped) +
+              " entries of rows present in every column became 0 and were dropped";
+    }
+  }
+  printer.message(what);
+  return record;
+}
+
 template <typename T>
 void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
-                  const FactorizeOptions& options, const ProgressPrinter& printer,
+                  const FactorizeOptions& options, const ProgressPrinter& input_printer,
                   double start_time, CheckpointContext checkpoint,
-                  const std::optional<io::CheckpointHeader>& resume_from) {
+                  const std::optional<io::CheckpointHeader>& resume_from,
+                  const std::optional<FixedWFile>& fixed) {
   perf::PhaseClock clock(perf::Phase::kInputRead);
   // Sparse input is read permuted (seeded by the run's seed, so a resumed run
   // reads it alike); the factors live in that order until they are written.
@@ -112,29 +139,60 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   perf::SparseInputFacts sparse_facts;
   DataBlock<T> v_block =
       input.is_sparse()
-          ? read_sparse_input<T>(grid, dist, input, order, options, printer, sparse_facts)
-          : read_dense_input<T>(grid, dist, input, options, printer);
+          ? read_sparse_input<T>(grid, dist, input, order, options, input_printer, sparse_facts)
+          : read_dense_input<T>(grid, dist, input, options, input_printer);
   input.close();
+  // A fixed W learned on tf-idf weights keeps its corpus's idf.
+  const bool model_idf = fixed && options.normalize == Normalization::kTfidf && !fixed->idf.empty();
+  const comm::NormalizationRecord normalization =
+      normalize_input(grid, dist, order, options.normalize, v_block, input_printer,
+                      model_idf ? &fixed->idf : nullptr);
+  sparse_facts.nonzeros -= normalization.zeros_dropped;
+  // Statistics, the exact power-of-two scale and the resume fingerprint of
+  // the normalised V.
   const PreparedInput prepared =
-      prepare_input(grid, v_block, ScaleSplit::kEven, checkpoint, resume_from, printer);
+      prepare_input(grid, v_block, ScaleSplit::kEven, checkpoint, resume_from, input_printer);
   const MatrixStatistics& stats = prepared.stats;
   if (!(stats.sum_of_squares > 0.0)) {
-    throw Error(input.description() + " holds only zeros: there is nothing to factorize");
+    throw Error(input.description() + " holds only zeros" +
+                (options.normalize == Normalization::kNone
+                     ? std::string()
+                     : " after --normalize " + to_string(options.normalize)) +
+                ": there is nothing to factorize");
   }
   FactorizeOptions scaled = options;  // the same problem on the scaled V
   scaled.solver = scaled_settings(options.solver, prepared.scale);
   clock.stop();
   checkpoint.order = order;
+  LossScale scale;
+  scale.tolerance = options.solver.stopping.tolerance;
+  std::optional<comm::KlScale> kl;
+  if (options.solver.loss.beta == 1.0) {
+    kl = comm::kl_scale(grid, v_block);
+    scale.kl = true;
+    scale.nonzeros = static_cast<double>(kl->nonzeros);
+    scale.mean_model_divergence = kl->mean_model_divergence;
+  }
+  const ProgressPrinter printer = input_printer.with_scale(scale);
 
   const std::optional<ResumeState> resume =
       resume_from ? std::optional<ResumeState>(resume_from->state) : std::nullopt;
   const int iterations_before = resume ? resume->iterations : 0;
   const DriverControl<T> control = make_driver_control<T>(grid, dist, checkpoint, printer, resume);
+  std::optional<LocalMatrix<T>> fixed_w_own;
+  if (fixed) {
+    fixed_w_own = read_fixed_w<T>(grid, dist, *fixed, order);
+    LocalMatrix<T> no_h;  // only W is given: it takes W's share of V's scale
+    scale_factors(*fixed_w_own, no_h, prepared.scale);
+    printer.message("W fixed from " + fixed->path + " (" + std::to_string(fixed->rows) + " x " +
+                    std::to_string(fixed->k) + "): only H is updated");
+  }
   BestOfRestarts<T> runs =
       resume_from ? resume_run<T>(grid, dist, v_block, stats, scaled, printer, control,
                                   checkpoint.options.path, checkpoint.seed, order)
                   : run_with_restarts<T>(grid, dist, v_block, stats, scaled, printer, control,
-                                         order, prepared.scale);
+                                         order, prepared.scale,
+                                         fixed_w_own ? &*fixed_w_own : nullptr);
   Factorization<T>& result = runs.result;
   unscale_result(result, prepared.scale, options.solver.loss);
   for (double& objective : runs.objectives) {
@@ -154,6 +212,8 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   run.input = options.input;
   run.dataset = options.dataset;
   run.options = options.to_text();
+  run.normalization = to_string(normalization.kind);
+  run.row_idf = normalization.idf;
   run.row_names = input.metadata().row_names;
   run.col_names = input.metadata().col_names;
   if (prepared.scale.scaled()) {
@@ -161,6 +221,18 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
       io::write_attribute(file, "v_scale_exponent",
                           static_cast<std::int64_t>(prepared.scale.exponent));
     };
+  }
+  if (kl && !result.history.empty()) {
+    // The history is back in V's own units; the mean model was measured on
+    // the scaled V.
+    LossScale original = scale;
+    original.mean_model_divergence =
+        unscaled_objective(kl->mean_model_divergence, prepared.scale, options.solver.loss);
+    const double divergence = result.history.back().divergence;
+    run.extra_attributes = {
+        {"mean_model_divergence", original.mean_model_divergence},
+        {"explained_deviance", original.explained_deviance(divergence)},
+        {"objective_per_nonzero", result.objective / static_cast<double>(kl->nonzeros)}};
   }
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
@@ -178,6 +250,7 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
                   MPI_Wtime() - start_time,
                   flops_per_iteration(dist, options.rank, options.solver.loss,
                                       sparse_facts.nonzeros));
+  if (!result.history.empty()) printer.loss_summary(result.history.back());
   printer.message("wrote " + options.output);
   if (runs.interrupted) {
     throw interrupted_run(result.iterations, checkpoint.options, options.output);
@@ -219,28 +292,42 @@ void check_memory_for(MPI_Comm comm, const FactorizeOptions& options,
 
 }  // namespace
 
-void run_factorize(const FactorizeOptions& options) {
+void run_factorize(const FactorizeOptions& given) {
   const double start_time = MPI_Wtime();
   const StopSignals signals;  // after MPI_Init: a signal now stops the run after an iteration
   io::silence_hdf5_errors();
   int world_rank = 0, world_size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
-  const ProgressPrinter printer(world_rank == 0 && !options.quiet, options.print_every);
+  const ProgressPrinter printer(world_rank == 0 && !given.quiet, given.print_every,
+                                {given.solver.stopping.tolerance});
 
-  io::check_output_writable(MPI_COMM_WORLD, options.output, "--output");
-  if (options.checkpoint.enabled()) {
-    io::check_output_writable(MPI_COMM_WORLD, options.checkpoint.path, "--checkpoint");
+  io::check_output_writable(MPI_COMM_WORLD, given.output, "--output");
+  if (given.checkpoint.enabled()) {
+    io::check_output_writable(MPI_COMM_WORLD, given.checkpoint.path, "--checkpoint");
   }
-  if (options.report.enabled()) {
-    io::check_output_writable(MPI_COMM_WORLD, options.report.path, "--report");
+  if (given.report.enabled()) {
+    io::check_output_writable(MPI_COMM_WORLD, given.report.path, "--report");
   }
   refuse_existing_checkpoint(MPI_COMM_WORLD, options.checkpoint);
   perf::PhaseClock opening(perf::Phase::kInputRead);
   io::MatrixSource input =
-      io::MatrixSource::open(MPI_COMM_WORLD, options.input, options.dataset, options.transpose);
+      io::MatrixSource::open(MPI_COMM_WORLD, given.input, given.dataset, given.transpose);
   const io::MatrixShape shape = input.shape();
   opening.stop();
+  FactorizeOptions options = given;
+  std::optional<FixedWFile> fixed;
+  if (!options.fix_w.empty()) {
+    fixed = read_fixed_w_file(MPI_COMM_WORLD, options.fix_w, options.fix_w_option);
+    check_rows_match(*fixed, shape, input.metadata().row_names, options.input,
+                     options.fix_w_option);
+    if (options.rank == 0) options.rank = fixed->k;
+    if (options.rank != fixed->k) {
+      throw UsageError("--rank " + std::to_string(options.rank) + " differs from the k = " +
+                       std::to_string(fixed->k) + " columns of W in --fix-w " + options.fix_w +
+                       "; drop --rank to use the file's");
+    }
+  }
   if (input.is_sparse()) check_sparse_options(options);
   if (options.rank > std::min(shape.rows, shape.cols)) {
     throw UsageError("--rank " + std::to_string(options.rank) + " exceeds min(m, n) = " +
@@ -277,9 +364,11 @@ void run_factorize(const FactorizeOptions& options) {
   }
 
   if (options.precision == Precision::kFloat32) {
-    factorize_in<float>(grid, dist, input, options, printer, start_time, checkpoint, resume_from);
+    factorize_in<float>(grid, dist, input, options, printer, start_time, checkpoint, resume_from,
+                        fixed);
   } else {
-    factorize_in<double>(grid, dist, input, options, printer, start_time, checkpoint, resume_from);
+    factorize_in<double>(grid, dist, input, options, printer, start_time, checkpoint, resume_from,
+                         fixed);
   }
 }
 

@@ -234,7 +234,8 @@ void run_unmix(const UnmixOptions& options) {
   int world_rank = 0, world_size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
-  const ProgressPrinter printer(world_rank == 0 && !f.quiet, f.print_every);
+  const ProgressPrinter printer(world_rank == 0 && !f.quiet, f.print_every,
+                                {f.solver.stopping.tolerance});
 
   io::check_output_writable(MPI_COMM_WORLD, f.output, "--output");
   if (f.checkpoint.enabled()) {

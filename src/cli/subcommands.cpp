@@ -26,6 +26,9 @@ const char* kUsage =
     "  convert     write an ENVI image (.hdr + raw file) as HDF5 (/V bands x pixels, /wavelengths),\n"
     "              or a Matrix Market / UCI docword file as sparse CSR HDF5 (/V group, names)\n"
     "  evaluate    score a result against ground truth: SAD (Hungarian matching), mSAD, RMSE\n"
+    "  top         each component's top rows (words, genes) by weight, with names, ordered by\n"
+    "              share of the reconstruction; --coherence adds NPMI topic coherence\n"
+    "  transform   keep a result's W fixed and solve H for new columns (new documents, cells)\n"
     "\n"
     "General options:\n"
     "  -h, --help     show this help (gridnmf <command> --help for a command's options)\n"
@@ -69,6 +72,14 @@ int run_command_line(int argc, char** argv) {
   }
   if (command == "convert") {
     if (const auto options = parse_convert(args, print)) run_convert(*options);
+    return 0;
+  }
+  if (command == "top") {
+    if (const auto options = parse_top(args, print)) run_top(*options);
+    return 0;
+  }
+  if (command == "transform") {
+    if (const auto options = parse_transform(args, print)) run_transform(*options);
     return 0;
   }
   if (command == "evaluate") {

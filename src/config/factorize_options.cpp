@@ -40,7 +40,12 @@ void FactorizeOptions::validate() const {
   if (input.empty()) throw UsageError("--input is required");
   if (output.empty()) throw UsageError("--output is required");
   if (dataset.empty()) throw UsageError("--dataset must not be empty");
-  if (rank <= 0) throw UsageError("--rank must be a positive integer, got " + std::to_string(rank));
+  if (rank < 0 || (rank == 0 && fix_w.empty())) {
+    throw UsageError("--rank must be a positive integer, got " + std::to_string(rank));
+  }
+  if (solver.fix_w != !fix_w.empty()) {
+    throw UsageError("internal: --fix-w and the solver's fixed W disagree");
+  }
   solver.validate();
   if (print_every < 0) throw UsageError("--print-every must be >= 0");
   const InitChoice start = parse_init(init);
@@ -56,6 +61,7 @@ void FactorizeOptions::validate() const {
   checkpoint.validate();
   refuse_colliding_files({{"--input", "input", input, false},
                           {"--init", "--init", init_file(), false},
+                          {"--fix-w", "--fix-w", fix_w, false},
                           {"--output", "--output", output, true},
                           {"--checkpoint", "--checkpoint", checkpoint.path, true},
                           {"--report", "--report", report.path, true}});
@@ -73,7 +79,9 @@ std::string FactorizeOptions::to_text() const {
        << "dataset = " << dataset << "\n"
        << "transpose = " << (transpose ? "true" : "false") << "\n"
        << "balance = " << (permute_sparse ? "permute" : "none") << "\n"
+       << "normalize = " << to_string(normalize) << "\n"
        << "rank = " << rank << "\n"
+       << "fix-w = " << fix_w << "\n"
        << "algorithm = " << to_string(solver.algorithm) << "\n"
        << "loss = " << to_string(solver.loss) << "\n"
        << "l1-w = " << solver.penalty_w.l1 << "\n"

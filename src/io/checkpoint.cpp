@@ -87,6 +87,8 @@ void write_contents(hid_t file, const ProcessGrid& grid, const Distribution& dis
   write_attribute(file, "volume", problem.volume);
   write_attribute(file, "volume_floor", problem.volume_floor);
   write_attribute(file, "volume_epsilon", problem.volume_epsilon);
+  write_attribute(file, "normalize", problem.normalize);
+  write_attribute(file, "fix_w", problem.fix_w);
   write_attribute(file, "options", options);
   if (problem.data.known) {
     write_attribute(file, "v_scale_exponent", problem.data.scale_exponent);
@@ -127,6 +129,13 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
   if (stored.loss != current.loss) refuse("--loss", stored.loss, current.loss);
   if (stored.precision != current.precision) {
     refuse("--precision", stored.precision, current.precision);
+  }
+  if (stored.normalize != current.normalize) {
+    refuse("--normalize", stored.normalize, current.normalize);
+  }
+  if (stored.fix_w != current.fix_w &&
+      (stored.fix_w.empty() || current.fix_w.empty() || !same_file(stored.fix_w, current.fix_w))) {
+    refuse("--fix-w", stored.fix_w, current.fix_w);
   }
   const std::pair<const char*, std::pair<double, double>> penalties[] = {
       {"--l1-w", {stored.l1_w, current.l1_w}}, {"--l2-w", {stored.l2_w, current.l2_w}},
@@ -222,6 +231,10 @@ CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::st
         problem.data.sum = read_double_attribute(file, "v_sum");
         problem.data.sum_of_squares = read_double_attribute(file, "v_sum_of_squares");
       }
+      if (H5Aexists(file, "normalize") > 0) {
+        problem.normalize = read_string_attribute(file, "normalize");
+      }
+      if (H5Aexists(file, "fix_w") > 0) problem.fix_w = read_string_attribute(file, "fix_w");
       ResumeState& state = header.state;
       state.iterations = static_cast<int>(read_int_attribute(file, "iterations"));
       state.optimizer.previous_objective = read_double_attribute(file, "previous_objective");

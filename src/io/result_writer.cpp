@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "gridnmf/comm/component_share.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/attributes.hpp"
 #include "gridnmf/io/factor_io.hpp"
@@ -116,6 +117,8 @@ void write_run_attributes(hid_t file, const ProcessGrid& grid, const RunDescript
   write_attribute(file, "input", run.input);
   write_attribute(file, "dataset", run.dataset);
   write_attribute(file, "options", run.options);
+  write_attribute(file, "normalize", run.normalization);
+  for (const auto& [name, value] : run.extra_attributes) write_attribute(file, name, value);
   write_attribute(file, "init_seconds", run.init_seconds);
   write_attribute(file, "restarts", static_cast<std::int64_t>(run.restart_seeds.size()));
 }
@@ -144,12 +147,15 @@ void write_result(const ProcessGrid& grid, const Distribution& dist, const std::
                   const RunDescription& run, const Factorization<T>& result,
                   const std::function<void()>& before_commit) {
   const std::int64_t k = result.w_own.cols;
+  // Before the file opens: a collective of its own, outside the write.
+  const std::vector<double> shares = comm::component_shares(grid, result.w_own, result.ht_own);
   Hdf5Output output;
   output.path = path;
   output.what = "result";
   output.payload_bytes = (dist.rows() + dist.cols()) * k * static_cast<std::int64_t>(sizeof(T)) +
                          static_cast<std::int64_t>(result.history.size()) * 32 +
-                         names_bytes(run.row_names) + names_bytes(run.col_names);
+                         names_bytes(run.row_names) + names_bytes(run.col_names) +
+                         static_cast<std::int64_t>(run.row_idf.size() * sizeof(double));
   output.before_commit = before_commit;
   write_hdf5_output(grid.all(), output, [&](hid_t file) {
     Hdf5Handle w = create_matrix_dataset<T>(file, "W", dist.rows(), k);
@@ -159,6 +165,8 @@ void write_result(const ProcessGrid& grid, const Distribution& dist, const std::
     write_run_attributes(file, grid, run, result);
     write_history(file, result.history, grid.rank() == 0);
     write_restarts(file, run, grid.rank() == 0);
+    write_vector_dataset(file, "component_share", shares, grid.rank() == 0);
+    if (!run.row_idf.empty()) write_vector_dataset(file, "idf", run.row_idf, grid.rank() == 0);
     if (!run.row_names.empty()) {
       write_string_dataset(file, "row_names", run.row_names, grid.rank() == 0);
     }

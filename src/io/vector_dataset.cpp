@@ -98,6 +98,8 @@ std::vector<std::string> read_string_dataset(hid_t location, const std::string& 
   if (H5Tis_variable_str(type.get()) > 0) {
     Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
     H5Tset_size(memory.get(), H5T_VARIABLE);
+    // HDF5 converts no string between character sets: h5py writes UTF-8.
+    H5Tset_cset(memory.get(), H5Tget_cset(type.get()));
     std::vector<char*> text(static_cast<std::size_t>(count), nullptr);
     check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
                std::string("cannot read /") + name);
@@ -110,6 +112,7 @@ std::vector<std::string> read_string_dataset(hid_t location, const std::string& 
   Hdf5Handle memory(H5Tcopy(H5T_C_S1), H5Tclose, "cannot create a string type");
   H5Tset_size(memory.get(), width);
   H5Tset_strpad(memory.get(), H5T_STR_NULLPAD);
+  H5Tset_cset(memory.get(), H5Tget_cset(type.get()));
   std::vector<char> buffer(width * static_cast<std::size_t>(count), '\0');
   check_hdf5(H5Dread(data.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
              std::string("cannot read /") + name);

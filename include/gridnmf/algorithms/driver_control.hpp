@@ -15,6 +15,7 @@ struct IterationRecord {
   double relative_error = 0.0;  // ||V - WH||_F / ||V||_F
   double objective = 0.0;       // the loss plus penalties and unmixing terms
   double seconds = 0.0;         // since the first iteration started
+  double divergence = 0.0;      // the loss alone, D(V | WH) (0.5 ||V - WH||^2 for Frobenius)
 };
 
 // The driver's state besides the iterate and the history: with it a resumed

@@ -55,6 +55,10 @@ struct SolverSettings {
   Penalty penalty_h;
   StoppingRule stopping;
   UnmixingTerms unmixing;
+  // W stays as given and only H is updated (transform, factorize --fix-w):
+  // the W half is skipped and the objective uses <H, W^T V>, which the H
+  // half forms anyway.
+  bool fix_w = false;
 
   // Throws UsageError naming the options that do not go together (an
   // algorithm without that loss, negative penalties, pg-tol with a

@@ -3,6 +3,7 @@
 #include "gridnmf/config/convert_options.hpp"
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/config/generate_options.hpp"
+#include "gridnmf/config/topic_options.hpp"
 #include "gridnmf/config/unmix_options.hpp"
 
 namespace gridnmf::cli {
@@ -35,6 +36,17 @@ void run_evaluate(const EvaluateOptions& options);
 // input's image shape, wavelengths and endmember names. Collective over
 // MPI_COMM_WORLD.
 void run_unmix(const UnmixOptions& options);
+
+// `gridnmf top`: each component's top rows by weight, with their names,
+// components ordered by their share of the reconstruction; with --coherence
+// the NPMI of the top rows from co-occurrence in the input's columns
+// (counted on a 1 x p grid). Collective over MPI_COMM_WORLD.
+void run_top(const TopOptions& options);
+
+// `gridnmf transform`: H for new columns with the model's W fixed (one NNLS
+// solve by BPP for Frobenius, MU for KL), written like a factorize result.
+// Collective over MPI_COMM_WORLD.
+void run_transform(const TransformOptions& options);
 
 // Dispatches argv to a subcommand; returns the process exit code.
 int run_command_line(int argc, char** argv);

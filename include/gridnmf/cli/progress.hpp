@@ -4,21 +4,50 @@
 
 namespace gridnmf::cli {
 
+// What makes an objective readable: the tolerance its relative change is
+// compared with, and for KL the nonzeros and the mean model's divergence.
+struct LossScale {
+  double tolerance = 0.0;
+  bool kl = false;
+  double nonzeros = 0.0;
+  double mean_model_divergence = 0.0;  // D(V | r c^T / S), see comm/kl_scale.hpp
+
+  // 1 - D(V | WH) / D(V | mean model); 0 when the mean model fits exactly.
+  double explained_deviance(double divergence) const {
+    return mean_model_divergence > 0 ? 1.0 - divergence / mean_model_divergence : 0.0;
+  }
+};
+
 // Prints progress on one rank (rank 0, unless quiet): one line per `every`
 // iterations and a final summary.
 class ProgressPrinter {
  public:
-  ProgressPrinter(bool enabled, int every) : enabled_(enabled), every_(every) {}
+  ProgressPrinter(bool enabled, int every, LossScale scale = {})
+      : enabled_(enabled), every_(every), scale_(scale) {}
+
+  // The same printer, describing the loss with `scale`.
+  ProgressPrinter with_scale(const LossScale& scale) const {
+    return ProgressPrinter(enabled_, every_, scale);
+  }
 
   void message(const std::string& text) const;
+  // Called after every iteration; prints every `every`-th (and the first)
+  // with the relative change of the objective next to --tol and, for KL, the
+  // objective per nonzero and the explained deviance.
   void iteration(const IterationRecord& record) const;
   // Iterations, relative error, loop time, GFLOP/s of the counted GEMM work.
   void summary(int iterations, double relative_error, double objective, const std::string& stop,
                double loop_seconds, double total_seconds, double flops_per_iteration) const;
+  // KL: what the final divergence means (per nonzero, explained deviance).
+  void loss_summary(const IterationRecord& last) const;
 
  private:
   bool enabled_;
   int every_;
+  LossScale scale_;
+  // The objective of the iteration before, for the relative change.
+  mutable double previous_objective_ = 0.0;
+  mutable int previous_iteration_ = -1;
 };
 
 }  // namespace gridnmf::cli

@@ -6,6 +6,7 @@
 
 #include "gridnmf/algorithms/solver_settings.hpp"
 #include "gridnmf/config/checkpoint_options.hpp"
+#include "gridnmf/config/normalization.hpp"
 #include "gridnmf/config/precision.hpp"
 #include "gridnmf/config/report_options.hpp"
 #include "gridnmf/grid/grid_shape.hpp"
@@ -18,7 +19,10 @@ struct FactorizeOptions {
   std::string dataset = "V";
   bool transpose = false;       // factorize the transpose of the stored matrix
   bool permute_sparse = true;   // --balance permute (sparse input only) or none
-  std::int64_t rank = 0;  // k
+  Normalization normalize = Normalization::kNone;  // applied to V right after the read
+  std::int64_t rank = 0;  // k (0 with fix_w: the file's k)
+  std::string fix_w;      // HDF5 file whose /W stays fixed (solver.fix_w); empty: W is fitted
+  std::string fix_w_option = "--fix-w";  // how messages name that file (transform: --model)
   std::optional<GridShape> grid;  // chosen from m, n and the rank count when absent
   SolverSettings solver;          // algorithm, loss, penalties, stopping rules
   std::uint64_t seed = 1;
@@ -27,7 +31,7 @@ struct FactorizeOptions {
   Precision precision = Precision::kFloat64;
   std::string output;
   bool quiet = false;
-  int print_every = 1;  // progress line every N iterations
+  int print_every = 10;  // progress line every N iterations (and the first)
   ReportOptions report;  // --report FILE.json
   CheckpointOptions checkpoint;
 

@@ -47,6 +47,10 @@ struct CheckpointProblem {
   double sum_to_one = 0.0, volume = 0.0, volume_floor = 0.0, volume_epsilon = 0.0;
   // Set once V is read; compared by check_same_data, not check_same_problem.
   InputFingerprint data;
+  // --normalize changes V and --fix-w the problem; "none" and "" in
+  // checkpoints that lack them.
+  std::string normalize = "none";
+  std::string fix_w;
 };
 
 // Throws UsageError naming the first option in which `stored` (read from the

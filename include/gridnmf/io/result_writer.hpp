@@ -2,10 +2,9 @@
 
 #include <hdf5.h>
 
-#include <hdf5.h>
-
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gridnmf/algorithms/alternating_driver.hpp"
@@ -23,6 +22,10 @@ struct RunDescription {
   std::string input;
   std::string dataset;
   std::string options;  // the full option set, one "key = value" per line
+  std::string normalization = "none";  // --normalize applied to V after the read
+  std::vector<double> row_idf;  // tfidf: the idf of each row (input order), written as /idf
+  // Further root attributes (KL: explained_deviance, objective_per_nonzero).
+  std::vector<std::pair<std::string, double>> extra_attributes;
   double elapsed_seconds = 0.0;
   double init_seconds = 0.0;  // computing the start of the kept run
   // Every restart's seed and final objective, in the order run.

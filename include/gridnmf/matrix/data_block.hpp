@@ -48,6 +48,16 @@ class DataBlock {
     if (!sparse_input_) throw std::logic_error("sparse() called on a dense block");
     return sparse_;
   }
+  // Write access for preprocessing in place right after the read
+  // (comm/block_normalization.hpp); nothing else changes V.
+  LocalMatrix<T>& mutable_dense() {
+    if (sparse_input_) throw std::logic_error("mutable_dense() called on a sparse block");
+    return dense_;
+  }
+  SparseBlock<T>& mutable_sparse() {
+    if (!sparse_input_) throw std::logic_error("mutable_sparse() called on a dense block");
+    return sparse_;
+  }
 
  private:
   bool sparse_input_;
