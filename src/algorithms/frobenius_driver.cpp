@@ -275,12 +275,16 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
                   " produced a non-finite value in W or H; no result was written");
     }
     // Below the identity's accuracy the residual comes from a pass over V
-    // (H_j^T is still in cols_by_k from the W half; W_i is gathered again):
+    // (H_j^T is still in cols_by_k from the W half, W_i is gathered again):
     // in every such iteration when --tol decides on the objective, else only
     // for the iterate the run ends with.
     const bool below_floor =
         raw_residual < identity_accuracy_floor<T>() * v_stats.sum_of_squares;
     const auto exact = [&] {
+      // With W fixed the W half did not run, so H_j^T must be gathered too.
+      if (settings.fix_w) {
+        comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, cols_by_k.data());
+      }
       comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, rows_by_k.data());
       return exact_residual(rows_by_k.data(), cols_by_k.data(), k,
                             local::dot(bundle_w.values.data(), bundle_h.values.data(), k * k));

@@ -309,7 +309,7 @@ void run_factorize(const FactorizeOptions& given) {
   if (given.report.enabled()) {
     io::check_output_writable(MPI_COMM_WORLD, given.report.path, "--report");
   }
-  refuse_existing_checkpoint(MPI_COMM_WORLD, options.checkpoint);
+  refuse_existing_checkpoint(MPI_COMM_WORLD, given.checkpoint);
   perf::PhaseClock opening(perf::Phase::kInputRead);
   io::MatrixSource input =
       io::MatrixSource::open(MPI_COMM_WORLD, given.input, given.dataset, given.transpose);
