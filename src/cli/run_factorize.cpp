@@ -337,6 +337,7 @@ void run_factorize(const FactorizeOptions& given) {
   }
   CheckpointContext checkpoint{options.checkpoint, checkpoint_problem(options, shape),
                                options.seed, options.to_text(), std::nullopt};
+  checkpoint.problem.orientation = input.transposed() ? "transposed" : "as stored";
   std::optional<io::CheckpointHeader> resume_from;
   if (options.checkpoint.resume) {
     resume_from = open_resume_point(MPI_COMM_WORLD, options.checkpoint.path, checkpoint.problem);

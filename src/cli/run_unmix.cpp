@@ -259,6 +259,7 @@ void run_unmix(const UnmixOptions& options) {
   }
   CheckpointContext checkpoint{f.checkpoint, checkpoint_problem(f, shape), f.seed,
                                options.to_text(), std::nullopt};
+  checkpoint.problem.orientation = input.transposed() ? "transposed" : "as stored";
   checkpoint.problem.sum_to_one = options.weights.sum_to_one;
   checkpoint.problem.volume = options.weights.volume;
   checkpoint.problem.volume_floor = options.weights.volume_floor;

@@ -89,6 +89,7 @@ void write_contents(hid_t file, const ProcessGrid& grid, const Distribution& dis
   write_attribute(file, "volume_epsilon", problem.volume_epsilon);
   write_attribute(file, "normalize", problem.normalize);
   write_attribute(file, "fix_w", problem.fix_w);
+  write_attribute(file, "orientation", problem.orientation);
   write_attribute(file, "options", options);
   if (problem.data.known) {
     write_attribute(file, "v_scale_exponent", problem.data.scale_exponent);
@@ -132,6 +133,9 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
   }
   if (stored.normalize != current.normalize) {
     refuse("--normalize", stored.normalize, current.normalize);
+  }
+  if (stored.orientation != current.orientation) {
+    refuse("--transpose", stored.orientation, current.orientation);
   }
   if (stored.fix_w != current.fix_w &&
       (stored.fix_w.empty() || current.fix_w.empty() || !same_file(stored.fix_w, current.fix_w))) {
@@ -235,6 +239,9 @@ CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::st
         problem.normalize = read_string_attribute(file, "normalize");
       }
       if (H5Aexists(file, "fix_w") > 0) problem.fix_w = read_string_attribute(file, "fix_w");
+      if (H5Aexists(file, "orientation") > 0) {
+        problem.orientation = read_string_attribute(file, "orientation");
+      }
       ResumeState& state = header.state;
       state.iterations = static_cast<int>(read_int_attribute(file, "iterations"));
       state.optimizer.previous_objective = read_double_attribute(file, "previous_objective");

@@ -178,6 +178,18 @@ class SparseInput(unittest.TestCase):
                        "--resume", iterations=20)
         self.assert_same_factors(whole, part, tolerance=0.0)
 
+    def test_resume_with_the_other_orientation_is_refused(self):
+        square = self.path("square.h5")
+        write_sparse(square, count_matrix(23, 23, 0.4, 8))
+        out, ck = self.path("square_out.h5"), self.path("square_ck.h5")
+        self.factorize(2, square, out, "--checkpoint", ck, iterations=3)
+        done = subprocess.run(self.command(2, ["factorize", "--input", square, "--rank", 4,
+                                               "--output", out, "--checkpoint", ck, "--resume",
+                                               "--transpose"]),
+                              capture_output=True, text=True, timeout=TIME_LIMIT)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn("--transpose was as stored, now transposed", done.stderr)
+
     def test_report_states_the_nonzero_balance(self):
         out, report = self.path("reported.h5"), self.path("report.json")
         done = self.factorize(4, self.csr, out, "--report", report, "--print-every", 10)

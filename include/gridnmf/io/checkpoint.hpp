@@ -51,6 +51,10 @@ struct CheckpointProblem {
   // checkpoints that lack them.
   std::string normalize = "none";
   std::string fix_w;
+  // "transposed" when V is the transpose of the stored matrix (--transpose,
+  // or AnnData's default), else "as stored": a square input has the same
+  // shape both ways.
+  std::string orientation = "as stored";
 };
 
 // Throws UsageError naming the first option in which `stored` (read from the
