@@ -11,6 +11,7 @@
 #include "gridnmf/error.hpp"
 #include "gridnmf/local/blas.hpp"
 #include "gridnmf/local/block_products.hpp"
+#include "gridnmf/local/half_norm.hpp"
 #include "gridnmf/local/projected_gradient.hpp"
 #include "gridnmf/local/simplex_volume.hpp"
 #include "gridnmf/perf/loop_meter.hpp"
@@ -22,7 +23,7 @@ namespace {
 
 // Scalars appended to the k x k Gram matrix in each allreduce, so the error,
 // penalties, projected gradient and time limit cost no extra collective.
-enum HScalar { kSumH, kPgSquaredH, kHScalars };
+enum HScalar { kSumH, kPgSquaredH, kHalfNormH, kHScalars };
 enum WScalar { kDotW, kSumW, kPgSquaredW, kElapsed, kStopVotes, kWScalars };
 
 // A k x k Gram matrix followed by a few scalars, reduced in double so the
@@ -76,8 +77,13 @@ class UnmixingCorrections {
     }
     return gram_w_;
   }
-  // (W^T V)^T + delta^2 for the owned H columns, in place.
-  void correct_h_cross(LocalMatrix<T>& vtw_own) const {
+  // (W^T V)^T + delta^2 for the owned H columns, in place, minus the L1/2
+  // tangent's weights at the current H.
+  void correct_h_cross(LocalMatrix<T>& vtw_own, const LocalMatrix<T>& ht_own) const {
+    if (terms_.half_norm_weight > 0.0) {
+      local::subtract_half_norm_tangent(ht_own.data(), vtw_own.data(), vtw_own.size(),
+                                        terms_.half_norm_weight);
+    }
     if (delta2_ == 0.0) return;
     for (T& value : vtw_own.values) value += static_cast<T>(delta2_);
   }
@@ -93,10 +99,11 @@ class UnmixingCorrections {
     return gram_h_;
   }
   // The objective's unmixing part, 0.5 delta^2 ||1^T H - 1^T||^2 +
-  // 0.5 lambda log det(...), from sum(H), H H^T and W^T W (all replicated).
+  // 0.5 lambda log det(...) + the L1/2 term, from sum(H), H H^T, W^T W and
+  // the L1/2 sum of H (all replicated).
   double objective(double sum_h, const double* h_gram, const double* w_gram,
-                   int iteration) const {
-    double value = 0.0;
+                   double half_norm_h, int iteration) const {
+    double value = terms_.half_norm_weight * half_norm_h;
     if (delta2_ > 0.0) {
       double ones_hht_ones = 0.0;
       for (std::int64_t i = 0; i < k_ * k_; ++i) ones_hht_ones += h_gram[i];
@@ -213,7 +220,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     clock.enter(perf::Phase::kReduceScatter);
     comm::reduce_scatter_rows(grid.col_comm(), cols_by_k.data(), h_pieces, k, vtw_own.data());
     clock.enter(perf::Phase::kLocalUpdate);
-    unmixing.correct_h_cross(vtw_own);
+    unmixing.correct_h_cross(vtw_own, ht_own);
     const LocalMatrix<T>& gram_w_h_half = unmixing.h_half_gram(gram_w);
     clock.enter(perf::Phase::kObjective);
     // The H part of the previous iterate's projected gradient (W, H, W^T V of it are at hand).
@@ -230,6 +237,9 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     bundle_h.set_local_gram(ht_own, gram_h);
     bundle_h.scalar(kSumH) = local_sum(ht_own);
     bundle_h.scalar(kPgSquaredH) = pg_squared_h;
+    bundle_h.scalar(kHalfNormH) = settings.unmixing.half_norm_weight > 0.0
+                                      ? local::half_norm_sum(ht_own.data(), ht_own.size())
+                                      : 0.0;
     comm::allreduce_sum(grid.all(), bundle_h.values.data(), bundle_h.values.size());
     bundle_h.copy_gram_to(gram_h);
     gather_and_multiply_h();
@@ -271,7 +281,8 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
                              0.5 * pen_w.l2 * bundle_w.trace() +
                              pen_h.l1 * bundle_h.scalar(kSumH) + 0.5 * pen_h.l2 * bundle_h.trace() +
                              unmixing.objective(bundle_h.scalar(kSumH), bundle_h.values.data(),
-                                                bundle_w.values.data(), iteration);
+                                                bundle_w.values.data(),
+                                                bundle_h.scalar(kHalfNormH), iteration);
     const double error = v_norm > 0 ? std::sqrt(residual) / v_norm : std::sqrt(residual);
     const double previous_pg =
         std::sqrt(bundle_h.scalar(kPgSquaredH) + previous_pg_squared_w);

@@ -1,6 +1,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -20,7 +21,9 @@
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/result_writer.hpp"
 #include "gridnmf/io/vector_dataset.hpp"
+#include "gridnmf/local/hysime.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
+#include "gridnmf/unmix/band_correlation.hpp"
 #include "gridnmf/unmix/unmixing_weights.hpp"
 #include "checkpointing.hpp"
 #include "stop_signals.hpp"
@@ -67,7 +70,7 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> unmixing_start(
 // unmixing weights, added to the factorize layout. Collective.
 void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& metadata,
                              const UnmixingTerms& terms, const unmix::DataScale& scale,
-                             std::int64_t bands) {
+                             const local::HysimeEstimate& subspace, std::int64_t bands) {
   if (metadata.image_rows > 0 && metadata.image_cols > 0) {
     io::write_attribute(file, "image_rows", metadata.image_rows);
     io::write_attribute(file, "image_cols", metadata.image_cols);
@@ -75,7 +78,12 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
   io::write_attribute(file, "sum_to_one_weight", terms.sum_to_one_weight);
   io::write_attribute(file, "volume_weight", terms.volume_weight);
   io::write_attribute(file, "volume_epsilon", terms.volume_epsilon);
+  io::write_attribute(file, "sparsity_weight", terms.half_norm_weight);
   io::write_attribute(file, "structured_energy", scale.structured_energy);
+  // HySime's estimates, whether or not --endmembers auto used them.
+  io::write_attribute(file, "estimated_endmembers", subspace.dimension);
+  io::write_attribute(file, "estimated_snr_db", subspace.snr_db());
+  io::write_vector_dataset(file, "noise_variance", subspace.noise_variance, writer);
   if (static_cast<std::int64_t>(metadata.wavelengths.size()) == bands) {
     io::write_vector_dataset(file, "wavelengths", metadata.wavelengths, writer);
   }
@@ -89,12 +97,26 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
   }
 }
 
+// HySime on V V^T: the noise and the signal subspace dimension (the number
+// of endmembers), replicated. Collective over grid.all().
+template <typename T>
+local::HysimeEstimate estimate_subspace(const ProcessGrid& grid, const Distribution& dist,
+                                        const DataBlock<T>& v_block) {
+  const std::vector<double> correlation = unmix::band_correlation(grid, dist, v_block);
+  try {
+    return local::hysime(correlation, dist.rows(), dist.cols());
+  } catch (const std::runtime_error&) {  // the same R on every rank: the same verdict
+    throw Error("HySime failed on the band correlation matrix (non-finite values?); give "
+                "--endmembers as a number");
+  }
+}
+
 template <typename T>
 void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
-              const UnmixOptions& options, const ProgressPrinter& printer, double start_time,
+              UnmixOptions options, const ProgressPrinter& printer, double start_time,
               const CheckpointContext& checkpoint,
               const std::optional<io::CheckpointHeader>& resume_from) {
-  const FactorizeOptions& f = options.factorize;
+  FactorizeOptions& f = options.factorize;
   const IndexRange rows = dist.block_rows(grid.row());
   const IndexRange cols = dist.block_cols(grid.col());
   const std::string where = input.description();
@@ -112,6 +134,24 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
     throw Error(where + " is all zeros: there is nothing to unmix");
   }
 
+  clock.enter(perf::Phase::kInit);
+  const local::HysimeEstimate subspace = estimate_subspace(grid, dist, v_block);
+  printer.message("HySime: noise RMS " +
+                  number("%.4g", std::sqrt(subspace.noise_power / static_cast<double>(dist.rows()))) +
+                  " per band, SNR " + number("%.1f", subspace.snr_db()) +
+                  " dB, signal subspace dimension " + std::to_string(subspace.dimension));
+  if (options.estimate_endmembers) {
+    const std::int64_t largest = std::min(dist.rows(), dist.cols());
+    if (subspace.dimension < 1 || subspace.dimension > largest) {
+      throw Error("HySime found a signal subspace of dimension " +
+                  std::to_string(subspace.dimension) + " in " + where +
+                  ", not a usable number of endmembers; give --endmembers as a number");
+    }
+    f.rank = subspace.dimension;
+    printer.message("--endmembers auto: " + std::to_string(f.rank) + " endmembers");
+  }
+  clock.stop();
+
   // The weights come from V alone (the SVD is seeded), so a resumed run
   // recomputes the same ones.
   clock.enter(perf::Phase::kInit);
@@ -125,7 +165,8 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
                   number("%.4g", solver.unmixing.sum_to_one_weight) + ", volume lambda " +
                   number("%.4g", solver.unmixing.volume_weight) + " (structured residual " +
                   number("%.3g", scale.structured_energy / stats.sum_of_squares) +
-                  " of ||V||^2), epsilon " + number("%.4g", solver.unmixing.volume_epsilon));
+                  " of ||V||^2), epsilon " + number("%.4g", solver.unmixing.volume_epsilon) +
+                  ", L1/2 lambda " + number("%.4g", solver.unmixing.half_norm_weight));
   const double weights_seconds = MPI_Wtime() - init_seconds;
   clock.stop();
 
@@ -189,7 +230,8 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   run.dataset = f.dataset;
   run.options = options.to_text();
   run.write_extra = [&](hid_t file, bool writer) {
-    write_unmixing_metadata(file, writer, metadata, solver.unmixing, scale, dist.rows());
+    write_unmixing_metadata(file, writer, metadata, solver.unmixing, scale, subspace,
+                            dist.rows());
   };
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
@@ -234,7 +276,7 @@ void run_unmix(const UnmixOptions& options) {
     throw UsageError(f.input + " holds a sparse matrix; unmix needs a dense scene (bands x "
                      "pixels): use gridnmf factorize for sparse data");
   }
-  if (f.rank > std::min(shape.rows, shape.cols)) {
+  if (!options.estimate_endmembers && f.rank > std::min(shape.rows, shape.cols)) {
     throw UsageError("--endmembers " + std::to_string(f.rank) + " exceeds min(bands, pixels) = " +
                      std::to_string(std::min(shape.rows, shape.cols)) + " for the " +
                      std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
@@ -256,7 +298,8 @@ void run_unmix(const UnmixOptions& options) {
   const ProcessGrid grid(MPI_COMM_WORLD, grid_shape);
   const Distribution dist(shape.rows, shape.cols, grid_shape.rows, grid_shape.cols);
   printer.message("gridnmf unmix: V " + std::to_string(shape.rows) + " bands x " +
-                  std::to_string(shape.cols) + " pixels, " + std::to_string(f.rank) +
+                  std::to_string(shape.cols) + " pixels, " +
+                  (options.estimate_endmembers ? std::string("auto") : std::to_string(f.rank)) +
                   " endmembers, algorithm " + to_string(f.solver.algorithm) + ", init " + f.init +
                   ", " + to_string(f.precision) + ", grid " + grid_shape.to_string() + ", " +
                   std::to_string(world_size) + " ranks");

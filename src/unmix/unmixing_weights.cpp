@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "gridnmf/linalg/truncated_svd.hpp"
+#include "gridnmf/unmix/band_sparseness.hpp"
 
 namespace gridnmf::unmix {
 
@@ -14,6 +15,8 @@ DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
   DataScale scale;
   scale.norm_squared = stats.sum_of_squares;
   scale.pixels = dist.cols();
+  scale.bands = dist.rows();
+  if (weights.sparsity > 0.0) scale.band_sparseness = band_sparseness(grid, dist, v_block);
   if (weights.volume == 0.0) return scale;
   const std::int64_t count = std::min({3 * k, dist.rows(), dist.cols()});
   if (count <= k) return scale;
@@ -39,6 +42,10 @@ UnmixingTerms absolute_terms(const RelativeWeights& weights, const DataScale& sc
     terms.volume_weight =
         weights.volume * scale.structured_energy + weights.volume_floor * scale.norm_squared;
     terms.volume_epsilon = weights.volume_epsilon * pixel_energy;
+  }
+  if (weights.sparsity > 0.0 && scale.bands > 0 && scale.pixels > 0) {
+    terms.half_norm_weight = weights.sparsity * scale.band_sparseness * scale.norm_squared /
+                             (static_cast<double>(scale.bands) * static_cast<double>(scale.pixels));
   }
   return terms;
 }
