@@ -205,7 +205,7 @@ std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bo
       problem, options.factorize, text, "endmembers",
       "number of endmembers k (1 <= k <= min(bands, pixels)), or auto: estimated by HySime "
       "(printed, stored as the attribute estimated_endmembers)",
-      "vca (vertex component analysis), spa (successive projections), random, nndsvd, nndsvda, "
+      "auto (a VCA and an SPA start, the lower final objective kept), vca (vertex component analysis), spa (successive projections), random, nndsvd, nndsvda, "
       "nndsvdar, or file:PATH; vca and spa take k pixels as W and H by one NNLS solve");
   po::options_description terms(
       "Unmixing terms, scale-free (the absolute values are printed and stored in the output)");

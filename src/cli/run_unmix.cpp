@@ -43,14 +43,14 @@ std::string number(const char* format, double value) {
 template <typename T>
 std::pair<LocalMatrix<T>, LocalMatrix<T>> unmixing_start(
     const ProcessGrid& grid, const Distribution& dist, const DataBlock<T>& v_block,
-    const UnmixOptions& options, const UnmixingTerms& terms, const io::SourceMetadata& metadata,
-    std::uint64_t seed, const ProgressPrinter& printer) {
+    const UnmixOptions& options, const std::string& init, const UnmixingTerms& terms,
+    const io::SourceMetadata& metadata, std::uint64_t seed, const ProgressPrinter& printer) {
   const FactorizeOptions& f = options.factorize;
-  if (f.init != "vca" && f.init != "spa") {
-    return initial_factors<T>(grid, dist, v_block, parse_init(f.init), f.rank, seed);
+  if (init != "vca" && init != "spa") {
+    return initial_factors<T>(grid, dist, v_block, parse_init(init), f.rank, seed);
   }
   const std::vector<std::int64_t> columns =
-      f.init == "vca" ? vca_select_columns(grid, dist, v_block, f.rank, seed)
+      init == "vca" ? vca_select_columns(grid, dist, v_block, f.rank, seed)
                       : spa_select_columns(grid, dist, v_block, f.rank);
   std::string chosen;
   for (const std::int64_t j : columns) {
@@ -59,7 +59,7 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> unmixing_start(
                                             std::to_string(j / metadata.image_rows) + ")"
                                       : std::to_string(j);
   }
-  printer.message(f.init + " chose pixels " +
+  printer.message(init + " chose pixels " +
                   (metadata.image_rows > 0 ? "(row, col) " : "") + chosen);
   LocalMatrix<T> w_own = w_from_columns(grid, dist, v_block, columns);
   LocalMatrix<T> ht_own = nnls_ht(grid, dist, v_block, w_own, Penalty{}, terms.sum_to_one_weight);
@@ -157,7 +157,8 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   clock.enter(perf::Phase::kInit);
   double init_seconds = MPI_Wtime();
   const unmix::DataScale scale =
-      unmix::measure_data_scale(grid, dist, v_block, stats, f.rank, options.weights, f.seed);
+      unmix::measure_data_scale(grid, dist, v_block, stats, f.rank, options.weights, f.seed,
+                                subspace.noise_power * static_cast<double>(dist.cols()));
   SolverSettings solver = f.solver;
   solver.unmixing = unmix::absolute_terms(options.weights, scale);
   solver.validate();
@@ -177,7 +178,17 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   // --restarts: starts with seeds seed, seed + 1, ... under the same weights
   // (measured once, with --seed), so their objectives compare; the lowest is
   // kept. A resume continues the checkpoint's one run.
-  const int starts = resume_from ? 1 : f.restarts;
+  // --init auto adds an SPA start to the VCA ones: SPA is the better start
+  // on small noisy scenes with few pure pixels, VCA elsewhere, and the lower
+  // final objective (same weights, no truth) tells which one this scene is.
+  // With --checkpoint, auto is VCA alone (one run to checkpoint).
+  std::vector<std::string> inits;
+  for (int s = 0; s < (resume_from ? 1 : f.restarts); ++s) {
+    inits.push_back(resume_from ? "checkpoint" : f.init == "auto" ? "vca" : f.init);
+  }
+  if (!resume_from && f.init == "auto" && !checkpoint.options.enabled()) inits.push_back("spa");
+  const int starts = static_cast<int>(inits.size());
+  std::string kept_init = inits.front();
   Factorization<T> result;
   std::vector<std::int64_t> seeds;
   std::vector<double> objectives;
@@ -188,13 +199,13 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
     double start_seconds = MPI_Wtime();
     auto [w_own, ht_own] =
         resume_from ? read_factors_file<T>(grid, dist, checkpoint.options.path, f.rank)
-                    : unmixing_start<T>(grid, dist, v_block, options, solver.unmixing, metadata,
-                                        seed, printer);
+                    : unmixing_start<T>(grid, dist, v_block, options, inits[start],
+                                        solver.unmixing, metadata, seed, printer);
     start_seconds = MPI_Wtime() - start_seconds + (start == 0 ? weights_seconds : 0.0);
     clock.stop();
     comm::allreduce_max(grid.all(), &start_seconds, 1);
     printer.message("initialisation: " + number("%.3f", start_seconds) + " s (" +
-                    (resume_from ? std::string("checkpoint") : f.init) +
+                    inits[start] +
                     (starts > 1 ? ", restart " + std::to_string(start + 1) + " of " +
                                       std::to_string(starts) + ", seed " + std::to_string(seed)
                                 : std::string()) +
@@ -212,11 +223,15 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
     if (start == 0 || run.objective < result.objective) {  // replicated: every rank agrees
       result = std::move(run);
       kept_seed = seed;
+      kept_init = inits[start];
       init_seconds = start_seconds;
     }
     if (interrupted) break;
   }
-  if (starts > 1) printer.message("kept the run with seed " + std::to_string(kept_seed));
+  if (starts > 1) {
+    printer.message("kept the run with seed " + std::to_string(kept_seed) + " (" + kept_init +
+                    " start)");
+  }
 
   io::RunDescription run;
   run.algorithm = to_string(solver.algorithm);
@@ -232,6 +247,7 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   run.write_extra = [&](hid_t file, bool writer) {
     write_unmixing_metadata(file, writer, metadata, solver.unmixing, scale, subspace,
                             dist.rows());
+    io::write_attribute(file, "start", kept_init);
   };
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree

@@ -12,7 +12,7 @@ FactorizeOptions UnmixOptions::unmixing_defaults() {
   options.solver.algorithm = Algorithm::kBpp;
   options.solver.stopping.max_iterations = 500;
   options.solver.stopping.tolerance = 1e-6;
-  options.init = "vca";
+  options.init = "auto";
   return options;
 }
 
@@ -58,7 +58,9 @@ void UnmixOptions::validate() const {
   // VCA depends on the seed as random does.
   FactorizeOptions checked = factorize;
   if (estimate_endmembers) checked.rank = 1;  // known once the data are read
-  if (checked.init == "vca" || checked.init == "spa") checked.init = "random";
+  if (checked.init == "vca" || checked.init == "spa" || checked.init == "auto") {
+    checked.init = "random";
+  }
   checked.validate();
 }
 

@@ -11,7 +11,8 @@ namespace gridnmf::unmix {
 template <typename T>
 DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
                              const DataBlock<T>& v_block, const MatrixStatistics& stats,
-                             std::int64_t k, const RelativeWeights& weights, std::uint64_t seed) {
+                             std::int64_t k, const RelativeWeights& weights, std::uint64_t seed,
+                             double noise_energy) {
   DataScale scale;
   scale.norm_squared = stats.sum_of_squares;
   scale.pixels = dist.cols();
@@ -28,7 +29,15 @@ DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
     const double energy = svd.values[i] * svd.values[i];
     (i < 2 * k ? next : after) += energy;
   }
-  scale.structured_energy = std::max(next - after, 0.0);
+  double leading = 0.0;  // energy of singular values 1..k
+  for (std::int64_t i = 0; i < k; ++i) leading += svd.values[i] * svd.values[i];
+  // What a rank-k model misses beyond the noise HySime measured there (its
+  // share (m - k) / m of the noise energy): bounds S when the noise is not
+  // white, whose singular values then fall off and pass for structure.
+  const double beyond_noise = stats.sum_of_squares - leading -
+                              noise_energy * static_cast<double>(dist.rows() - k) /
+                                  static_cast<double>(dist.rows());
+  scale.structured_energy = std::max(std::min(next - after, beyond_noise), 0.0);
   scale.singular_values = count;
   return scale;
 }
@@ -52,9 +61,11 @@ UnmixingTerms absolute_terms(const RelativeWeights& weights, const DataScale& sc
 
 template DataScale measure_data_scale<double>(const ProcessGrid&, const Distribution&,
                                               const DataBlock<double>&, const MatrixStatistics&,
-                                              std::int64_t, const RelativeWeights&, std::uint64_t);
+                                              std::int64_t, const RelativeWeights&, std::uint64_t,
+                                              double);
 template DataScale measure_data_scale<float>(const ProcessGrid&, const Distribution&,
                                              const DataBlock<float>&, const MatrixStatistics&,
-                                             std::int64_t, const RelativeWeights&, std::uint64_t);
+                                             std::int64_t, const RelativeWeights&, std::uint64_t,
+                                             double);
 
 }  // namespace gridnmf::unmix

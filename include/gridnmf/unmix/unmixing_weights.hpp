@@ -47,11 +47,14 @@ struct DataScale {
 
 // Measures S from the leading min(3k, m, n) singular values of V (one
 // randomized truncated SVD, seeded, grid-independent up to rounding; skipped
-// when the volume weight is 0). Collective over grid.all().
+// when the volume weight is 0), capped by the energy beyond rank k minus the
+// part of `noise_energy` (HySime's estimate of the noise in V, summed over
+// all entries) outside a k-dimensional subspace. Collective over grid.all().
 template <typename T>
 DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
                              const DataBlock<T>& v_block, const MatrixStatistics& stats,
-                             std::int64_t k, const RelativeWeights& weights, std::uint64_t seed);
+                             std::int64_t k, const RelativeWeights& weights, std::uint64_t seed,
+                             double noise_energy);
 
 // The absolute weights for SolverSettings::unmixing. Pure.
 UnmixingTerms absolute_terms(const RelativeWeights& weights, const DataScale& scale);
