@@ -23,7 +23,7 @@ namespace {
 
 // Scalars appended to the k x k Gram matrix in each allreduce, so the error,
 // penalties, projected gradient and time limit cost no extra collective.
-enum HScalar { kSumH, kPgSquaredH, kHalfNormH, kHScalars };
+enum HScalar { kSumH, kPgSquaredH, kHScalars };
 enum WScalar { kDotW, kSumW, kPgSquaredW, kElapsed, kStopVotes, kWScalars };
 
 // A k x k Gram matrix followed by a few scalars, reduced in double so the
@@ -237,10 +237,14 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     bundle_h.set_local_gram(ht_own, gram_h);
     bundle_h.scalar(kSumH) = local_sum(ht_own);
     bundle_h.scalar(kPgSquaredH) = pg_squared_h;
-    bundle_h.scalar(kHalfNormH) = settings.unmixing.half_norm_weight > 0.0
-                                      ? local::half_norm_sum(ht_own.data(), ht_own.size())
-                                      : 0.0;
     comm::allreduce_sum(grid.all(), bundle_h.values.data(), bundle_h.values.size());
+    // The L1/2 sum in its own allreduce, only when that term is on: other
+    // runs keep their message sizes, so their reduction order and traffic.
+    double half_norm_h = 0.0;
+    if (settings.unmixing.half_norm_weight > 0.0) {
+      half_norm_h = local::half_norm_sum(ht_own.data(), ht_own.size());
+      comm::allreduce_sum(grid.all(), &half_norm_h, 1);
+    }
     bundle_h.copy_gram_to(gram_h);
     gather_and_multiply_h();
     clock.enter(perf::Phase::kLocalUpdate);
@@ -282,7 +286,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
                              pen_h.l1 * bundle_h.scalar(kSumH) + 0.5 * pen_h.l2 * bundle_h.trace() +
                              unmixing.objective(bundle_h.scalar(kSumH), bundle_h.values.data(),
                                                 bundle_w.values.data(),
-                                                bundle_h.scalar(kHalfNormH), iteration);
+                                                half_norm_h, iteration);
     const double error = v_norm > 0 ? std::sqrt(residual) / v_norm : std::sqrt(residual);
     const double previous_pg =
         std::sqrt(bundle_h.scalar(kPgSquaredH) + previous_pg_squared_w);
