@@ -13,6 +13,7 @@
 #include "gridnmf/error.hpp"
 #include "gridnmf/local/blas.hpp"
 #include "gridnmf/local/block_products.hpp"
+#include "gridnmf/local/half_norm.hpp"
 #include "gridnmf/local/projected_gradient.hpp"
 #include "gridnmf/local/simplex_volume.hpp"
 #include "gridnmf/perf/loop_meter.hpp"
@@ -78,8 +79,13 @@ class UnmixingCorrections {
     }
     return gram_w_;
   }
-  // (W^T V)^T + delta^2 for the owned H columns, in place.
-  void correct_h_cross(LocalMatrix<T>& vtw_own) const {
+  // (W^T V)^T + delta^2 for the owned H columns, in place, minus the L1/2
+  // tangent's weights at the current H.
+  void correct_h_cross(LocalMatrix<T>& vtw_own, const LocalMatrix<T>& ht_own) const {
+    if (terms_.half_norm_weight > 0.0) {
+      local::subtract_half_norm_tangent(ht_own.data(), vtw_own.data(), vtw_own.size(),
+                                        terms_.half_norm_weight);
+    }
     if (delta2_ == 0.0) return;
     for (T& value : vtw_own.values) value += static_cast<T>(delta2_);
   }
@@ -95,10 +101,11 @@ class UnmixingCorrections {
     return gram_h_;
   }
   // The objective's unmixing part, 0.5 delta^2 ||1^T H - 1^T||^2 +
-  // 0.5 lambda log det(...), from sum(H), H H^T and W^T W (all replicated).
+  // 0.5 lambda log det(...) + the L1/2 term, from sum(H), H H^T, W^T W and
+  // the L1/2 sum of H (all replicated).
   double objective(double sum_h, const double* h_gram, const double* w_gram,
-                   int iteration) const {
-    double value = 0.0;
+                   double half_norm_h, int iteration) const {
+    double value = terms_.half_norm_weight * half_norm_h;
     if (delta2_ > 0.0) {
       double ones_hht_ones = 0.0;
       for (std::int64_t i = 0; i < k_ * k_; ++i) ones_hht_ones += h_gram[i];
@@ -216,7 +223,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     clock.enter(perf::Phase::kReduceScatter);
     comm::reduce_scatter_rows(grid.col_comm(), cols_by_k.data(), h_pieces, k, vtw_own.data());
     clock.enter(perf::Phase::kLocalUpdate);
-    unmixing.correct_h_cross(vtw_own);
+    unmixing.correct_h_cross(vtw_own, ht_own);
     const LocalMatrix<T>& gram_w_h_half = unmixing.h_half_gram(gram_w);
     clock.enter(perf::Phase::kObjective);
     // The H part of the previous iterate's projected gradient (W, H, W^T V of it are at hand).
@@ -234,6 +241,13 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     bundle_h.scalar(kSumH) = local_sum(ht_own);
     bundle_h.scalar(kPgSquaredH) = pg_squared_h;
     comm::allreduce_sum(grid.all(), bundle_h.values.data(), bundle_h.values.size());
+    // The L1/2 sum in its own allreduce, only when that term is on: other
+    // runs keep their message sizes, so their reduction order and traffic.
+    double half_norm_h = 0.0;
+    if (settings.unmixing.half_norm_weight > 0.0) {
+      half_norm_h = local::half_norm_sum(ht_own.data(), ht_own.size());
+      comm::allreduce_sum(grid.all(), &half_norm_h, 1);
+    }
     bundle_h.copy_gram_to(gram_h);
     const LocalMatrix<T>& gram_h_w_half = unmixing.w_half_gram(
         gram_h, bundle_h.values.data(), bundle_w.values.data(), iteration);
@@ -294,7 +308,8 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     const double penalties = pen_w.l1 * bundle_w.scalar(kSumW) + 0.5 * pen_w.l2 * bundle_w.trace() +
                              pen_h.l1 * bundle_h.scalar(kSumH) + 0.5 * pen_h.l2 * bundle_h.trace() +
                              unmixing.objective(bundle_h.scalar(kSumH), bundle_h.values.data(),
-                                                bundle_w.values.data(), iteration);
+                                                bundle_w.values.data(),
+                                                half_norm_h, iteration);
     double objective = 0.5 * residual + penalties;
     const double previous_pg =
         std::sqrt(bundle_h.scalar(kPgSquaredH) + previous_pg_squared_w);

@@ -35,6 +35,13 @@ void SolverSettings::validate() const {
       (!(terms.volume_epsilon > 0.0) || !std::isfinite(terms.volume_epsilon))) {
     throw UsageError("--volume-epsilon must be a finite number > 0 when --volume is used");
   }
+  if (!(terms.half_norm_weight >= 0.0) || !std::isfinite(terms.half_norm_weight)) {
+    throw UsageError("--sparsity must be a finite number >= 0");
+  }
+  if (terms.half_norm_weight > 0.0 && algorithm == Algorithm::kMu) {
+    throw UsageError("--sparsity needs --algorithm hals or bpp (its majorizer subtracts "
+                     "per-entry weights from W^T V, which multiplicative updates cannot take)");
+  }
   if (terms.active() && !loss.is_frobenius()) {
     throw UsageError("--sum-to-one and --volume are defined for --loss frobenius only");
   }

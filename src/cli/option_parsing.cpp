@@ -107,6 +107,7 @@ struct FactorizeText {
   std::string algorithm, loss, grid, precision;
   std::int64_t seed = 0;
   std::string balance = "permute";
+  std::string endmembers;  // unmix: a number or "auto"
 };
 
 // Declares the options factorize and unmix share into `problem`, with the
@@ -116,14 +117,17 @@ void describe_factorize_options(po::options_description& problem, FactorizeOptio
                                 FactorizeText& text, const char* rank_option,
                                 const char* rank_help, const char* init_help) {
   text = {to_string(options.solver.algorithm), to_string(options.solver.loss), "",
-          to_string(options.precision), static_cast<std::int64_t>(options.seed), "permute"};
+          to_string(options.precision), static_cast<std::int64_t>(options.seed), "permute", ""};
   StoppingRule& stopping = options.solver.stopping;
   problem.add_options()
       ("input", po::value(&options.input), "HDF5 file holding V (rows = features, columns = samples), or an ENVI header .hdr (rows = bands, columns = pixels)")
       ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V in --input: a 2-D dataset, or a group holding a sparse matrix (data, indices, indptr, shape); when V is absent, a 10x Genomics /matrix or AnnData /X group is used")
       ("transpose", po::bool_switch(&options.transpose), "factorize the transpose of the stored matrix (for files stored samples x features; AnnData is transposed by default, and --transpose keeps it as stored)")
       ("balance", po::value(&text.balance)->default_value(text.balance), "sparse input: permute (spread heavy rows and columns over the ranks by a seeded permutation; results are written in the input's order) or none")
-      (rank_option, po::value(&options.rank), rank_help)
+      (rank_option, std::string(rank_option) == "endmembers"
+                        ? static_cast<const po::value_semantic*>(
+                              po::value(&text.endmembers)->value_name("K|auto"))
+                        : po::value(&options.rank), rank_help)
       ("algorithm", po::value(&text.algorithm)->default_value(text.algorithm), "update rule: mu, hals or bpp")
       ("loss", po::value(&text.loss)->default_value(text.loss), "frobenius, kl, itakura-saito or beta:B (B in [0, 2]; mu only)")
       ("l1-w", po::value(&options.solver.penalty_w.l1)->default_value(0.0), "adds l1-w * sum(W) to the objective")
@@ -183,6 +187,26 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
   return options;
 }
 
+// --endmembers K or auto (then rank stays 0 until HySime has run).
+void set_endmembers(UnmixOptions& options, const std::string& text) {
+  if (text.empty()) return;
+  if (text == "auto") {
+    options.estimate_endmembers = true;
+    return;
+  }
+  std::size_t used = 0;
+  long long value = 0;
+  try {
+    value = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size()) {
+    throw UsageError("--endmembers must be a positive integer or auto, got '" + text + "'");
+  }
+  options.factorize.rank = value;
+}
+
 std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bool print) {
   UnmixOptions options;
   unmix::RelativeWeights& weights = options.weights;
@@ -190,8 +214,9 @@ std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bo
   FactorizeText text;
   describe_factorize_options(
       problem, options.factorize, text, "endmembers",
-      "number of endmembers k (1 <= k <= min(bands, pixels))",
-      "vca (vertex component analysis), spa (successive projections), random, nndsvd, nndsvda, "
+      "number of endmembers k (1 <= k <= min(bands, pixels)), or auto: estimated by HySime "
+      "(printed, stored as the attribute estimated_endmembers)",
+      "auto (a VCA and an SPA start, the lower final objective kept), vca (vertex component analysis), spa (successive projections), random, nndsvd, nndsvda, "
       "nndsvdar, or file:PATH; vca and spa take k pixels as W and H by one NNLS solve");
   po::options_description terms(
       "Unmixing terms, scale-free (the absolute values are printed and stored in the output)");
@@ -199,13 +224,15 @@ std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bo
       ("sum-to-one", po::value(&weights.sum_to_one)->default_value(weights.sum_to_one), "abundance sum-to-one weight: the row delta * 1^T is appended to V and W, delta = this x the RMS pixel norm sqrt(||V||^2 / n); 0 disables")
       ("volume", po::value(&weights.volume)->default_value(weights.volume), "minimum simplex volume: adds 0.5 lambda log det(P W^T W P + eps I), lambda = this x S + volume-floor x ||V||^2, S = energy of singular values k+1..2k minus that of 2k+1..3k; 0 with --volume-floor 0 disables")
       ("volume-floor", po::value(&weights.volume_floor)->default_value(weights.volume_floor, short_number(weights.volume_floor)), "part of lambda proportional to ||V||^2 (keeps a pull on noise-free scenes)")
-      ("volume-epsilon", po::value(&weights.volume_epsilon)->default_value(weights.volume_epsilon), "eps = this x ||V||^2 / n in the log det");
+      ("volume-epsilon", po::value(&weights.volume_epsilon)->default_value(weights.volume_epsilon), "eps = this x ||V||^2 / n in the log det")
+      ("sparsity", po::value(&weights.sparsity)->default_value(weights.sparsity), "L1/2 sparsity of the abundances (Qian et al. 2011): adds lambda sum sqrt(H), lambda = this x Qian's data-driven estimate x the mean squared entry of V; 0 disables");
   problem.add(terms);
   if (!parse_or_help(args, problem, "unmix --input FILE --endmembers K --output FILE [options]",
                      print)) {
     return std::nullopt;
   }
   finish_factorize_options(options.factorize, text);
+  set_endmembers(options, text.endmembers);
   options.validate();
   return options;
 }
@@ -227,6 +254,11 @@ std::optional<GenerateOptions> parse_generate(const std::vector<std::string>& ar
       ("bands", po::value(&options.bands), "spectral bands, the rows of V (hyperspectral)")
       ("endmembers", po::value(&options.endmembers), "endmembers K (hyperspectral)")
       ("pure-pixels", po::bool_switch(&options.pure_pixels), "hyperspectral: one pixel per endmember holds it alone")
+      ("mixing-sharpness", po::value(&options.mixing_sharpness)->default_value(options.mixing_sharpness), "hyperspectral: softmax sharpness of the abundance fields (30+: wide nearly pure areas; 2: heavy mixing)")
+      ("similarity", po::value(&options.similarity)->default_value(options.similarity), "hyperspectral: share in [0, 1) of the mean spectrum mixed into every endmember (similar materials)")
+      ("band-noise", po::bool_switch(&options.band_noise), "hyperspectral: noise level varies by band (strong near 1400 and 1900 nm), same SNR overall")
+      ("dead-bands", po::value(&options.dead_bands)->default_value(options.dead_bands), "hyperspectral: fraction of bands read as 0")
+      ("saturated-bands", po::value(&options.saturated_bands)->default_value(options.saturated_bands), "hyperspectral: fraction of bands clipped at 70% of their mean endmember value")
       ("noise", po::value(&noise), "matrix: standard deviation of Gaussian noise added to W H, then clipped at 0 (default 0); hyperspectral: SNR in dB of Gaussian noise added to W H, then clipped at 0 (default: noiseless)")
       ("seed", po::value(&seed)->default_value(seed), "seed of the true factors and noise")
       ("precision", po::value(&precision)->default_value(precision), "float64 or float32")

@@ -62,6 +62,11 @@ void write_scene(const ProcessGrid& grid, const Distribution& dist,
     io::write_attribute(root, "noise_sigma", sigma);
     if (scene.snr_db) io::write_attribute(root, "snr_db", *scene.snr_db);
     io::write_attribute(root, "pure_pixels", static_cast<std::int64_t>(scene.pure_pixels));
+    io::write_attribute(root, "mixing_sharpness", scene.mixing_sharpness);
+    io::write_attribute(root, "similarity", scene.similarity);
+    io::write_attribute(root, "band_noise", static_cast<std::int64_t>(scene.band_noise));
+    io::write_attribute(root, "dead_bands", scene.dead_bands);
+    io::write_attribute(root, "saturated_bands", scene.saturated_bands);
     io::write_attribute(root, "seed", static_cast<std::int64_t>(scene.seed));
     io::write_attribute(root, "precision", to_string(options.precision));
     io::write_attribute(root, "gridnmf_version", std::string(kVersion));
@@ -82,6 +87,11 @@ void run_generate_scene(const GenerateOptions& options) {
   scene.endmembers = options.endmembers;
   scene.snr_db = options.snr_db;
   scene.pure_pixels = options.pure_pixels;
+  scene.mixing_sharpness = options.mixing_sharpness;
+  scene.similarity = options.similarity;
+  scene.band_noise = options.band_noise;
+  scene.dead_bands = options.dead_bands;
+  scene.saturated_bands = options.saturated_bands;
   scene.seed = options.seed;
   const SceneModel model(scene);
   const GridShape shape = choose_grid_shape(scene.bands, scene.pixels(), ranks);

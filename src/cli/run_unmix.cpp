@@ -1,6 +1,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -21,7 +22,9 @@
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/result_writer.hpp"
 #include "gridnmf/io/vector_dataset.hpp"
+#include "gridnmf/local/hysime.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
+#include "gridnmf/unmix/band_correlation.hpp"
 #include "gridnmf/unmix/unmixing_weights.hpp"
 #include "checkpointing.hpp"
 #include "float32_range.hpp"
@@ -44,14 +47,14 @@ std::string number(const char* format, double value) {
 template <typename T>
 std::pair<LocalMatrix<T>, LocalMatrix<T>> unmixing_start(
     const ProcessGrid& grid, const Distribution& dist, const DataBlock<T>& v_block,
-    const UnmixOptions& options, const UnmixingTerms& terms, const io::SourceMetadata& metadata,
-    std::uint64_t seed, const ProgressPrinter& printer) {
+    const UnmixOptions& options, const std::string& init, const UnmixingTerms& terms,
+    const io::SourceMetadata& metadata, std::uint64_t seed, const ProgressPrinter& printer) {
   const FactorizeOptions& f = options.factorize;
-  if (f.init != "vca" && f.init != "spa") {
-    return initial_factors<T>(grid, dist, v_block, parse_init(f.init), f.rank, seed);
+  if (init != "vca" && init != "spa") {
+    return initial_factors<T>(grid, dist, v_block, parse_init(init), f.rank, seed);
   }
   const std::vector<std::int64_t> columns =
-      f.init == "vca" ? vca_select_columns(grid, dist, v_block, f.rank, seed)
+      init == "vca" ? vca_select_columns(grid, dist, v_block, f.rank, seed)
                       : spa_select_columns(grid, dist, v_block, f.rank);
   std::string chosen;
   for (const std::int64_t j : columns) {
@@ -60,7 +63,7 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> unmixing_start(
                                             std::to_string(j / metadata.image_rows) + ")"
                                       : std::to_string(j);
   }
-  printer.message(f.init + " chose pixels " +
+  printer.message(init + " chose pixels " +
                   (metadata.image_rows > 0 ? "(row, col) " : "") + chosen);
   LocalMatrix<T> w_own = w_from_columns(grid, dist, v_block, columns);
   LocalMatrix<T> ht_own = nnls_ht(grid, dist, v_block, w_own, Penalty{}, terms.sum_to_one_weight);
@@ -71,7 +74,7 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> unmixing_start(
 // unmixing weights, added to the factorize layout. Collective.
 void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& metadata,
                              const UnmixingTerms& terms, const unmix::DataScale& scale,
-                             std::int64_t bands) {
+                             const local::HysimeEstimate& subspace, std::int64_t bands) {
   if (metadata.image_rows > 0 && metadata.image_cols > 0) {
     io::write_attribute(file, "image_rows", metadata.image_rows);
     io::write_attribute(file, "image_cols", metadata.image_cols);
@@ -79,7 +82,12 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
   io::write_attribute(file, "sum_to_one_weight", terms.sum_to_one_weight);
   io::write_attribute(file, "volume_weight", terms.volume_weight);
   io::write_attribute(file, "volume_epsilon", terms.volume_epsilon);
+  io::write_attribute(file, "sparsity_weight", terms.half_norm_weight);
   io::write_attribute(file, "structured_energy", scale.structured_energy);
+  // HySime's estimates, whether or not --endmembers auto used them.
+  io::write_attribute(file, "estimated_endmembers", subspace.dimension);
+  io::write_attribute(file, "estimated_snr_db", subspace.snr_db());
+  io::write_vector_dataset(file, "noise_variance", subspace.noise_variance, writer);
   if (static_cast<std::int64_t>(metadata.wavelengths.size()) == bands) {
     io::write_vector_dataset(file, "wavelengths", metadata.wavelengths, writer);
   }
@@ -93,12 +101,26 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
   }
 }
 
+// HySime on V V^T: the noise and the signal subspace dimension (the number
+// of endmembers), replicated. Collective over grid.all().
+template <typename T>
+local::HysimeEstimate estimate_subspace(const ProcessGrid& grid, const Distribution& dist,
+                                        const DataBlock<T>& v_block) {
+  const std::vector<double> correlation = unmix::band_correlation(grid, dist, v_block);
+  try {
+    return local::hysime(correlation, dist.rows(), dist.cols());
+  } catch (const std::runtime_error&) {  // the same R on every rank: the same verdict
+    throw Error("HySime failed on the band correlation matrix (non-finite values?); give "
+                "--endmembers as a number");
+  }
+}
+
 template <typename T>
 void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
-              const UnmixOptions& options, const ProgressPrinter& printer, double start_time,
+              UnmixOptions options, const ProgressPrinter& printer, double start_time,
               CheckpointContext checkpoint,
               const std::optional<io::CheckpointHeader>& resume_from) {
-  const FactorizeOptions& f = options.factorize;
+  FactorizeOptions& f = options.factorize;
   const IndexRange rows = dist.block_rows(grid.row());
   const IndexRange cols = dist.block_cols(grid.col());
   const std::string where = input.description();
@@ -122,12 +144,31 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
     throw Error(where + " is all zeros: there is nothing to unmix");
   }
 
+  clock.enter(perf::Phase::kInit);
+  const local::HysimeEstimate subspace = estimate_subspace(grid, dist, v_block);
+  printer.message("HySime: noise RMS " +
+                  number("%.4g", std::sqrt(subspace.noise_power / static_cast<double>(dist.rows()))) +
+                  " per band, SNR " + number("%.1f", subspace.snr_db()) +
+                  " dB, signal subspace dimension " + std::to_string(subspace.dimension));
+  if (options.estimate_endmembers) {
+    const std::int64_t largest = std::min(dist.rows(), dist.cols());
+    if (subspace.dimension < 1 || subspace.dimension > largest) {
+      throw Error("HySime found a signal subspace of dimension " +
+                  std::to_string(subspace.dimension) + " in " + where +
+                  ", not a usable number of endmembers; give --endmembers as a number");
+    }
+    f.rank = subspace.dimension;
+    printer.message("--endmembers auto: " + std::to_string(f.rank) + " endmembers");
+  }
+  clock.stop();
+
   // The weights come from V alone (the SVD is seeded), so a resumed run
   // recomputes the same ones.
   clock.enter(perf::Phase::kInit);
   double init_seconds = MPI_Wtime();
   const unmix::DataScale scale =
-      unmix::measure_data_scale(grid, dist, v_block, stats, f.rank, options.weights, f.seed);
+      unmix::measure_data_scale(grid, dist, v_block, stats, f.rank, options.weights, f.seed,
+                                subspace.noise_power * static_cast<double>(dist.cols()));
   SolverSettings solver = scaled_settings(f.solver, prepared.scale);
   solver.unmixing = unmix::absolute_terms(options.weights, scale);
   solver.validate();
@@ -135,7 +176,8 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
                   number("%.4g", solver.unmixing.sum_to_one_weight) + ", volume lambda " +
                   number("%.4g", solver.unmixing.volume_weight) + " (structured residual " +
                   number("%.3g", scale.structured_energy / stats.sum_of_squares) +
-                  " of ||V||^2), epsilon " + number("%.4g", solver.unmixing.volume_epsilon));
+                  " of ||V||^2), epsilon " + number("%.4g", solver.unmixing.volume_epsilon) +
+                  ", L1/2 lambda " + number("%.4g", solver.unmixing.half_norm_weight));
   const double weights_seconds = MPI_Wtime() - init_seconds;
   clock.stop();
 
@@ -146,7 +188,17 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   // --restarts: starts with seeds seed, seed + 1, ... under the same weights
   // (measured once, with --seed), so their objectives compare; the lowest is
   // kept. A resume continues the checkpoint's one run.
-  const int starts = resume_from ? 1 : f.restarts;
+  // --init auto adds an SPA start to the VCA ones: SPA is the better start
+  // on small noisy scenes with few pure pixels, VCA elsewhere, and the lower
+  // final objective (same weights, no truth) tells which one this scene is.
+  // With --checkpoint, auto is VCA alone (one run to checkpoint).
+  std::vector<std::string> inits;
+  for (int s = 0; s < (resume_from ? 1 : f.restarts); ++s) {
+    inits.push_back(resume_from ? "checkpoint" : f.init == "auto" ? "vca" : f.init);
+  }
+  if (!resume_from && f.init == "auto" && !checkpoint.options.enabled()) inits.push_back("spa");
+  const int starts = static_cast<int>(inits.size());
+  std::string kept_init = inits.front();
   Factorization<T> result;
   std::vector<std::int64_t> seeds;
   std::vector<double> objectives;
@@ -157,13 +209,13 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
     double start_seconds = MPI_Wtime();
     auto [w_own, ht_own] =
         resume_from ? read_factors_file<T>(grid, dist, checkpoint.options.path, f.rank)
-                    : unmixing_start<T>(grid, dist, v_block, options, solver.unmixing, metadata,
-                                        seed, printer);
+                    : unmixing_start<T>(grid, dist, v_block, options, inits[start],
+                                        solver.unmixing, metadata, seed, printer);
     start_seconds = MPI_Wtime() - start_seconds + (start == 0 ? weights_seconds : 0.0);
     clock.stop();
     comm::allreduce_max(grid.all(), &start_seconds, 1);
     printer.message("initialisation: " + number("%.3f", start_seconds) + " s (" +
-                    (resume_from ? std::string("checkpoint") : f.init) +
+                    inits[start] +
                     (starts > 1 ? ", restart " + std::to_string(start + 1) + " of " +
                                       std::to_string(starts) + ", seed " + std::to_string(seed)
                                 : std::string()) +
@@ -181,11 +233,15 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
     if (start == 0 || run.objective < result.objective) {  // replicated: every rank agrees
       result = std::move(run);
       kept_seed = seed;
+      kept_init = inits[start];
       init_seconds = start_seconds;
     }
     if (interrupted) break;
   }
-  if (starts > 1) printer.message("kept the run with seed " + std::to_string(kept_seed));
+  if (starts > 1) {
+    printer.message("kept the run with seed " + std::to_string(kept_seed) + " (" + kept_init +
+                    " start)");
+  }
   unscale_result(result, prepared.scale, solver.loss);
 
   io::RunDescription run;
@@ -200,7 +256,9 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   run.dataset = f.dataset;
   run.options = options.to_text();
   run.write_extra = [&](hid_t file, bool writer) {
-    write_unmixing_metadata(file, writer, metadata, solver.unmixing, scale, dist.rows());
+    write_unmixing_metadata(file, writer, metadata, solver.unmixing, scale, subspace,
+                            dist.rows());
+    io::write_attribute(file, "start", kept_init);
     if (prepared.scale.scaled()) {
       io::write_attribute(file, "v_scale_exponent",
                           static_cast<std::int64_t>(prepared.scale.exponent));
@@ -251,7 +309,7 @@ void run_unmix(const UnmixOptions& options) {
     throw UsageError(f.input + " holds a sparse matrix; unmix needs a dense scene (bands x "
                      "pixels): use gridnmf factorize for sparse data");
   }
-  if (f.rank > std::min(shape.rows, shape.cols)) {
+  if (!options.estimate_endmembers && f.rank > std::min(shape.rows, shape.cols)) {
     throw UsageError("--endmembers " + std::to_string(f.rank) + " exceeds min(bands, pixels) = " +
                      std::to_string(std::min(shape.rows, shape.cols)) + " for the " +
                      std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
@@ -285,7 +343,8 @@ void run_unmix(const UnmixOptions& options) {
   const ProcessGrid grid(MPI_COMM_WORLD, grid_shape);
   const Distribution dist(shape.rows, shape.cols, grid_shape.rows, grid_shape.cols);
   printer.message("gridnmf unmix: V " + std::to_string(shape.rows) + " bands x " +
-                  std::to_string(shape.cols) + " pixels, " + std::to_string(f.rank) +
+                  std::to_string(shape.cols) + " pixels, " +
+                  (options.estimate_endmembers ? std::string("auto") : std::to_string(f.rank)) +
                   " endmembers, algorithm " + to_string(f.solver.algorithm) + ", init " + f.init +
                   ", " + to_string(f.precision) + ", grid " + grid_shape.to_string() + ", " +
                   std::to_string(world_size) + " ranks");

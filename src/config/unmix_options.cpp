@@ -12,12 +12,16 @@ FactorizeOptions UnmixOptions::unmixing_defaults() {
   options.solver.algorithm = Algorithm::kBpp;
   options.solver.stopping.max_iterations = 500;
   options.solver.stopping.tolerance = 1e-6;
-  options.init = "vca";
+  options.init = "auto";
   return options;
 }
 
 void UnmixOptions::validate() const {
-  if (factorize.rank <= 0) {
+  if (estimate_endmembers && factorize.checkpoint.enabled()) {
+    throw UsageError("--endmembers auto cannot be combined with --checkpoint: run once with "
+                     "auto and give the printed number of endmembers to the checkpointed run");
+  }
+  if (!estimate_endmembers && factorize.rank <= 0) {
     throw UsageError("--endmembers must be a positive integer, got " +
                      std::to_string(factorize.rank));
   }
@@ -31,6 +35,10 @@ void UnmixOptions::validate() const {
   check(weights.volume, "--volume", false);
   check(weights.volume_floor, "--volume-floor", false);
   check(weights.volume_epsilon, "--volume-epsilon", true);
+  check(weights.sparsity, "--sparsity", false);
+  if (weights.sparsity > 0.0 && factorize.solver.algorithm == Algorithm::kMu) {
+    throw UsageError("--sparsity needs --algorithm hals or bpp");
+  }
   if ((weights.volume > 0.0 || weights.volume_floor > 0.0) &&
       factorize.solver.algorithm == Algorithm::kMu) {
     throw UsageError("--volume needs --algorithm hals or bpp; use --volume 0 --volume-floor 0 "
@@ -49,18 +57,23 @@ void UnmixOptions::validate() const {
   // its --init check knows nothing of vca and spa (both checked here), and
   // VCA depends on the seed as random does.
   FactorizeOptions checked = factorize;
-  if (checked.init == "vca" || checked.init == "spa") checked.init = "random";
+  if (estimate_endmembers) checked.rank = 1;  // known once the data are read
+  if (checked.init == "vca" || checked.init == "spa" || checked.init == "auto") {
+    checked.init = "random";
+  }
   checked.validate();
 }
 
 std::string UnmixOptions::to_text() const {
   std::ostringstream text;
   text.precision(17);
-  text << factorize.to_text() << "endmembers = " << factorize.rank << "\n"
+  text << factorize.to_text() << "endmembers = "
+       << (estimate_endmembers ? std::string("auto") : std::to_string(factorize.rank)) << "\n"
        << "sum-to-one = " << weights.sum_to_one << "\n"
        << "volume = " << weights.volume << "\n"
        << "volume-floor = " << weights.volume_floor << "\n"
-       << "volume-epsilon = " << weights.volume_epsilon << "\n";
+       << "volume-epsilon = " << weights.volume_epsilon << "\n"
+       << "sparsity = " << weights.sparsity << "\n";
   return text.str();
 }
 

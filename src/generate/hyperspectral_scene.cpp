@@ -17,11 +17,9 @@ constexpr double kLastWavelength = 2500.0;
 constexpr int kBumps = 3;            // Gaussian bumps per abundance field
 constexpr int kSpectrumParams = 10;  // baseline, peak (3), two bumps (3 each)
 constexpr std::uint64_t kParamStride = 16;  // random draws reserved per endmember
-// Softmax sharpness: each endmember clearly dominates near its anchor, with
-// mixed pixels where fields meet.
-constexpr double kSharpness = 6.0;
 constexpr double kSpectrumScale = 0.7;  // keeps reflectance-like values below about 1
 constexpr std::int64_t kPowerChunk = 4096;  // pixels per chunk of the signal power sum
+constexpr double kSaturation = 0.7;  // saturated bands clip at this share of the mean spectrum
 
 // Position of band b in [0, 1] along the wavelength range.
 double band_position(std::int64_t b, std::int64_t bands) {
@@ -49,6 +47,16 @@ SceneModel::SceneModel(const HyperspectralScene& scene) : scene_(scene) {
   if (scene.endmembers < 1) throw UsageError("--endmembers must be a positive integer");
   if (scene.image_rows > std::numeric_limits<std::int64_t>::max() / scene.image_cols) {
     throw UsageError("--rows x --cols is too large");
+  }
+  if (!(scene.mixing_sharpness > 0.0) || !std::isfinite(scene.mixing_sharpness)) {
+    throw UsageError("--mixing-sharpness must be a finite number > 0");
+  }
+  if (!(scene.similarity >= 0.0 && scene.similarity < 1.0)) {
+    throw UsageError("--similarity must be in [0, 1)");
+  }
+  if (!(scene.dead_bands >= 0.0 && scene.saturated_bands >= 0.0 &&
+        scene.dead_bands + scene.saturated_bands <= 0.5)) {
+    throw UsageError("--dead-bands and --saturated-bands must be >= 0 with a sum of at most 0.5");
   }
   if (scene.endmembers > scene.pixels()) {
     throw UsageError("--endmembers " + std::to_string(scene.endmembers) +
@@ -143,6 +151,13 @@ LocalMatrix<double> SceneModel::spectra_rows(const IndexRange& bands) const {
       for (int b = 0; b < 2; ++b) value += p[6 + 3 * b] * gaussian(t, p[4 + 3 * b], p[5 + 3 * b]);
       w(r, e) = kSpectrumScale * value;
     }
+    if (scene_.similarity > 0.0) {
+      double mean = 0.0;
+      for (std::int64_t e = 0; e < k; ++e) mean += w(r, e) / static_cast<double>(k);
+      for (std::int64_t e = 0; e < k; ++e) {
+        w(r, e) = (1.0 - scene_.similarity) * w(r, e) + scene_.similarity * mean;
+      }
+    }
   }
   return w;
 }
@@ -168,7 +183,7 @@ LocalMatrix<double> SceneModel::abundance_cols(const IndexRange& pixels) const {
     const double col = static_cast<double>(j / rows);
     double largest = -std::numeric_limits<double>::infinity();
     for (std::int64_t e = 0; e < k; ++e) {
-      field[e] = kSharpness * abundance_field(e, row, col);
+      field[e] = scene_.mixing_sharpness * abundance_field(e, row, col);
       largest = std::max(largest, field[e]);
     }
     double total = 0.0;
@@ -198,17 +213,45 @@ LocalMatrix<T> SceneModel::block(const IndexRange& bands, const IndexRange& pixe
   LocalMatrix<T> v(bands.size, pixels.size);
   for (std::int64_t r = 0; r < bands.size; ++r) {
     const auto band = static_cast<std::uint64_t>(bands.begin + r);
+    const double sigma = noise_sigma * band_noise_factor(bands.begin + r);
+    const BandDefect defect = band_defect(bands.begin + r);
+    double level = 0.0;  // saturation level
+    for (std::int64_t e = 0; e < k; ++e) level += kSaturation * w(r, e) / static_cast<double>(k);
     for (std::int64_t p = 0; p < pixels.size; ++p) {
       double value = 0.0;
       for (std::int64_t e = 0; e < k; ++e) value += w(r, e) * ht(p, e);
-      if (noise_sigma > 0) {
+      if (sigma > 0) {
         const std::uint64_t index = band * n + static_cast<std::uint64_t>(pixels.begin + p);
-        value += noise_sigma * random_normal(scene_.seed, RandomStream::kNoise, index);
+        value += sigma * random_normal(scene_.seed, RandomStream::kNoise, index);
       }
+      if (defect == BandDefect::kDead) value = 0.0;
+      if (defect == BandDefect::kSaturated) value = std::min(value, level);
       v(r, p) = static_cast<T>(std::max(value, 0.0));
     }
   }
   return v;
+}
+
+double SceneModel::band_noise_factor(std::int64_t band) const {
+  if (!scene_.band_noise) return 1.0;
+  const auto shape = [&](std::int64_t b) {
+    const double t = band_position(b, scene_.bands);
+    return 0.3 + 3.0 * gaussian(t, (1400.0 - kFirstWavelength) / 2100.0, 0.03) +
+           3.0 * gaussian(t, (1900.0 - kFirstWavelength) / 2100.0, 0.03);
+  };
+  // Scaled to a mean square of 1 over the bands, so --noise keeps its SNR.
+  double mean_square = 0.0;
+  for (std::int64_t b = 0; b < scene_.bands; ++b) mean_square += shape(b) * shape(b);
+  mean_square /= static_cast<double>(scene_.bands);
+  return shape(band) / std::sqrt(mean_square);
+}
+
+SceneModel::BandDefect SceneModel::band_defect(std::int64_t band) const {
+  const double u = random_uniform(scene_.seed, RandomStream::kSceneBands,
+                                  static_cast<std::uint64_t>(band));
+  if (u < scene_.dead_bands) return BandDefect::kDead;
+  if (u < scene_.dead_bands + scene_.saturated_bands) return BandDefect::kSaturated;
+  return BandDefect::kNone;
 }
 
 double scene_noise_sigma(MPI_Comm comm, const SceneModel& model) {

@@ -4,16 +4,20 @@
 #include <cmath>
 
 #include "gridnmf/linalg/truncated_svd.hpp"
+#include "gridnmf/unmix/band_sparseness.hpp"
 
 namespace gridnmf::unmix {
 
 template <typename T>
 DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
                              const DataBlock<T>& v_block, const MatrixStatistics& stats,
-                             std::int64_t k, const RelativeWeights& weights, std::uint64_t seed) {
+                             std::int64_t k, const RelativeWeights& weights, std::uint64_t seed,
+                             double noise_energy) {
   DataScale scale;
   scale.norm_squared = stats.sum_of_squares;
   scale.pixels = dist.cols();
+  scale.bands = dist.rows();
+  if (weights.sparsity > 0.0) scale.band_sparseness = band_sparseness(grid, dist, v_block);
   if (weights.volume == 0.0) return scale;
   const std::int64_t count = std::min({3 * k, dist.rows(), dist.cols()});
   if (count <= k) return scale;
@@ -25,7 +29,15 @@ DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
     const double energy = svd.values[i] * svd.values[i];
     (i < 2 * k ? next : after) += energy;
   }
-  scale.structured_energy = std::max(next - after, 0.0);
+  double leading = 0.0;  // energy of singular values 1..k
+  for (std::int64_t i = 0; i < k; ++i) leading += svd.values[i] * svd.values[i];
+  // What a rank-k model misses beyond the noise HySime measured there (its
+  // share (m - k) / m of the noise energy): bounds S when the noise is not
+  // white, whose singular values then fall off and pass for structure.
+  const double beyond_noise = stats.sum_of_squares - leading -
+                              noise_energy * static_cast<double>(dist.rows() - k) /
+                                  static_cast<double>(dist.rows());
+  scale.structured_energy = std::max(std::min(next - after, beyond_noise), 0.0);
   scale.singular_values = count;
   return scale;
 }
@@ -40,14 +52,20 @@ UnmixingTerms absolute_terms(const RelativeWeights& weights, const DataScale& sc
         weights.volume * scale.structured_energy + weights.volume_floor * scale.norm_squared;
     terms.volume_epsilon = weights.volume_epsilon * pixel_energy;
   }
+  if (weights.sparsity > 0.0 && scale.bands > 0 && scale.pixels > 0) {
+    terms.half_norm_weight = weights.sparsity * scale.band_sparseness * scale.norm_squared /
+                             (static_cast<double>(scale.bands) * static_cast<double>(scale.pixels));
+  }
   return terms;
 }
 
 template DataScale measure_data_scale<double>(const ProcessGrid&, const Distribution&,
                                               const DataBlock<double>&, const MatrixStatistics&,
-                                              std::int64_t, const RelativeWeights&, std::uint64_t);
+                                              std::int64_t, const RelativeWeights&, std::uint64_t,
+                                              double);
 template DataScale measure_data_scale<float>(const ProcessGrid&, const Distribution&,
                                              const DataBlock<float>&, const MatrixStatistics&,
-                                             std::int64_t, const RelativeWeights&, std::uint64_t);
+                                             std::int64_t, const RelativeWeights&, std::uint64_t,
+                                             double);
 
 }  // namespace gridnmf::unmix

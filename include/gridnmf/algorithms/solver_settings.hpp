@@ -39,12 +39,18 @@ struct StoppingRule {
 //    0.5 lambda log det(P W^T W P + epsilon I), P = I - 1 1^T / k (minimum
 //    simplex volume, local/simplex_volume.hpp); the W half sees
 //    H H^T + lambda P (P W^T W P + epsilon I)^-1 P. Needs hals or bpp.
-// Both use replicated k x k data only: no extra communication.
+//  - half_norm_weight lambda: adds lambda sum (sqrt(H + eps) - sqrt(eps))
+//    (L1/2 sparsity of the abundances, local/half_norm.hpp); the H half sees
+//    W^T V minus the tangent's per-entry weights of the current H.
+// All use replicated k x k data or owned H columns only: no extra communication.
 struct UnmixingTerms {
   double sum_to_one_weight = 0.0;
   double volume_weight = 0.0;
   double volume_epsilon = 0.0;
-  bool active() const { return sum_to_one_weight > 0.0 || volume_weight > 0.0; }
+  double half_norm_weight = 0.0;
+  bool active() const {
+    return sum_to_one_weight > 0.0 || volume_weight > 0.0 || half_norm_weight > 0.0;
+  }
 };
 
 // Everything the alternating driver needs besides the data.

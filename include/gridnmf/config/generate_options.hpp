@@ -33,6 +33,11 @@ struct GenerateOptions {
   std::int64_t endmembers = 0;
   std::optional<double> snr_db;  // --noise for a scene; none: noiseless
   bool pure_pixels = false;
+  double mixing_sharpness = 6.0;  // softmax sharpness of the abundance fields
+  double similarity = 0.0;        // share of a common spectrum in every endmember
+  bool band_noise = false;        // noise level varies by band
+  double dead_bands = 0.0;        // fraction of bands read as 0
+  double saturated_bands = 0.0;   // fraction of bands clipped at a level
 
   // Throws UsageError naming the option. Replicated on every rank.
   void validate() const;

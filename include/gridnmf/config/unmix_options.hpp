@@ -13,6 +13,8 @@ namespace gridnmf {
 struct UnmixOptions {
   FactorizeOptions factorize = unmixing_defaults();
   unmix::RelativeWeights weights;
+  // --endmembers auto: k from HySime on the data (factorize.rank is 0 until then).
+  bool estimate_endmembers = false;
 
   // The factorize options unmix starts from: BPP, VCA start, at most 500
   // iterations, tolerance 1e-6 on the relative change of the objective.

@@ -23,6 +23,20 @@ struct HyperspectralScene {
   std::int64_t endmembers = 0;
   std::optional<double> snr_db;  // additive Gaussian noise at this SNR; none: noiseless
   bool pure_pixels = false;      // one pixel per endmember holds it alone
+  // Softmax sharpness of the abundance fields: 6 mixes everywhere; 30 and
+  // more leave wide areas of nearly pure pixels; 2 mixes heavily.
+  double mixing_sharpness = 6.0;
+  // Every spectrum becomes (1 - a) itself + a times the mean spectrum: a in
+  // [0, 1) brings the endmembers closer in angle (similar materials).
+  double similarity = 0.0;
+  // The noise's standard deviation varies by band (two strong bands near the
+  // 1400 and 1900 nm water absorptions, low elsewhere), same mean power.
+  bool band_noise = false;
+  // Fractions of bands that are dead (V = 0) or saturated (V clipped at 70%
+  // of the band's mean endmember value); chosen by (seed, band). W_true
+  // keeps the true spectra there.
+  double dead_bands = 0.0;
+  double saturated_bands = 0.0;
   std::uint64_t seed = 1;
   std::int64_t pixels() const { return image_rows * image_cols; }
 };
@@ -65,6 +79,10 @@ class SceneModel {
                        double noise_sigma) const;
 
  private:
+  enum class BandDefect { kNone, kDead, kSaturated };
+  // The noise's standard deviation in `band` relative to the mean (1 unless band_noise).
+  double band_noise_factor(std::int64_t band) const;
+  BandDefect band_defect(std::int64_t band) const;
   struct Bump {
     double row, col, width, amplitude;
   };

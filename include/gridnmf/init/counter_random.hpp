@@ -22,6 +22,7 @@ enum class RandomStream : std::uint64_t {
   kSceneSpectra = 20,    // hyperspectral scene: endmember spectra
   kSceneAbundance = 21,  // hyperspectral scene: abundance fields and pure pixels
   kVcaDirections = 22,   // VCA's random directions
+  kSceneBands = 23,      // hyperspectral scene: dead and saturated bands
 };
 
 // 64 well-mixed bits (SplitMix64 finaliser applied to a keyed counter).

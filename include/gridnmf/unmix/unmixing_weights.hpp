@@ -29,6 +29,10 @@ struct RelativeWeights {
   double volume_floor = 3e-5;
   // epsilon = volume_epsilon * ||V||_F^2 / n in log det(P W^T W P + eps I).
   double volume_epsilon = 0.01;
+  // L1/2 sparsity of the abundances: lambda = sparsity x Qian's estimate
+  // (unmix/band_sparseness.hpp) x ||V||_F^2 / (m n), the mean squared entry,
+  // which puts Qian's reflectance-scale weight on the data's own scale.
+  double sparsity = 0.0;
 };
 
 // What was measured on V to turn RelativeWeights into absolute ones.
@@ -37,15 +41,20 @@ struct DataScale {
   std::int64_t pixels = 0;           // n
   double structured_energy = 0.0;    // S above
   std::int64_t singular_values = 0;  // how many the SVD gave (min(3k, m, n))
+  std::int64_t bands = 0;            // m
+  double band_sparseness = 0.0;      // Qian's estimate (0 when sparsity is off)
 };
 
 // Measures S from the leading min(3k, m, n) singular values of V (one
 // randomized truncated SVD, seeded, grid-independent up to rounding; skipped
-// when the volume weight is 0). Collective over grid.all().
+// when the volume weight is 0), capped by the energy beyond rank k minus the
+// part of `noise_energy` (HySime's estimate of the noise in V, summed over
+// all entries) outside a k-dimensional subspace. Collective over grid.all().
 template <typename T>
 DataScale measure_data_scale(const ProcessGrid& grid, const Distribution& dist,
                              const DataBlock<T>& v_block, const MatrixStatistics& stats,
-                             std::int64_t k, const RelativeWeights& weights, std::uint64_t seed);
+                             std::int64_t k, const RelativeWeights& weights, std::uint64_t seed,
+                             double noise_energy);
 
 // The absolute weights for SolverSettings::unmixing. Pure.
 UnmixingTerms absolute_terms(const RelativeWeights& weights, const DataScale& scale);
