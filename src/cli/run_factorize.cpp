@@ -183,7 +183,9 @@ void run_factorize(const FactorizeOptions& options) {
   int world_rank = 0, world_size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
-  const ProgressPrinter printer(world_rank == 0 && !options.quiet, options.print_every);
+  const ProgressPrinter printer(world_rank == 0 && !options.quiet, options.print_every,
+                                options.solver.stopping.max_iterations,
+                                options.solver.stopping.tolerance);
 
   io::check_output_writable(MPI_COMM_WORLD, options.output, "--output");
   if (options.checkpoint.enabled()) {

@@ -219,7 +219,8 @@ void run_unmix(const UnmixOptions& options) {
   int world_rank = 0, world_size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
-  const ProgressPrinter printer(world_rank == 0 && !f.quiet, f.print_every);
+  const ProgressPrinter printer(world_rank == 0 && !f.quiet, f.print_every,
+                                f.solver.stopping.max_iterations, f.solver.stopping.tolerance);
 
   io::check_output_writable(MPI_COMM_WORLD, f.output, "--output");
   if (f.checkpoint.enabled()) {
@@ -233,6 +234,16 @@ void run_unmix(const UnmixOptions& options) {
   if (input.is_sparse()) {
     throw UsageError(f.input + " holds a sparse matrix; unmix needs a dense scene (bands x "
                      "pixels): use gridnmf factorize for sparse data");
+  }
+  if (input.pixels_along_rows()) {
+    // The scene's own image shape counts the rows: stored pixels x bands.
+    const std::int64_t pixels = shape.rows;
+    throw Error(input.description() + " is " + std::to_string(shape.rows) + " x " +
+                std::to_string(shape.cols) + (input.transposed() ? " after --transpose" : "") +
+                " but its rows x cols attributes give " + std::to_string(pixels) +
+                " pixels, the number of rows: it holds pixels x bands; " +
+                (input.transposed() ? "drop --transpose" : "add --transpose") + " to unmix it as " +
+                std::to_string(shape.cols) + " bands x " + std::to_string(pixels) + " pixels");
   }
   if (f.rank > std::min(shape.rows, shape.cols)) {
     throw UsageError("--endmembers " + std::to_string(f.rank) + " exceeds min(bands, pixels) = " +

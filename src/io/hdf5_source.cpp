@@ -30,9 +30,13 @@ std::int64_t vector_length(hid_t file, const char* name, Hdf5Handle& data) {
   return static_cast<std::int64_t>(length);
 }
 
-std::vector<double> read_wavelengths(hid_t file, std::int64_t bands) {
+// /wavelengths when its length is `bands` or `other` (a scene stored pixels x
+// bands); MatrixSource keeps it only when it matches the rows of V.
+std::vector<double> read_wavelengths(hid_t file, std::int64_t bands, std::int64_t other) {
   Hdf5Handle data;
-  if (vector_length(file, "wavelengths", data) != bands) return {};
+  const std::int64_t length = vector_length(file, "wavelengths", data);
+  if (length != bands && length != other) return {};
+  bands = length;
   Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, "cannot read the type of /wavelengths");
   const H5T_class_t type_class = H5Tget_class(type.get());
   if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) return {};
@@ -83,7 +87,7 @@ class Hdf5Source : public MatrixSource::Impl {
                       description());
       stored_type_ = type_name(type.get());
       // Metadata that does not fit V (wrong length, wrong type) is left out.
-      metadata.wavelengths = read_wavelengths(file_.get(), shape.rows);
+      metadata.wavelengths = read_wavelengths(file_.get(), shape.rows, shape.cols);
       metadata.endmember_names = read_string_dataset(file_.get(), "endmember_names");
       metadata.row_names = names_of_length(file_.get(), "row_names", shape.rows);
       metadata.col_names = names_of_length(file_.get(), "col_names", shape.cols);
@@ -93,7 +97,10 @@ class Hdf5Source : public MatrixSource::Impl {
         rows = integer_attribute(file_.get(), "image_rows");
         cols = integer_attribute(file_.get(), "image_cols");
       }
-      if (rows > 0 && cols > 0 && rows * cols == shape.cols) {
+      // The image shape is kept when it accounts for the stored columns, or
+      // for the stored rows (a scene stored pixels x bands: MatrixSource
+      // keeps it after --transpose, and unmix refuses it without).
+      if (rows > 0 && cols > 0 && (rows * cols == shape.cols || rows * cols == shape.rows)) {
         metadata.image_rows = rows;
         metadata.image_cols = cols;
       }

@@ -68,7 +68,7 @@ class BadInput(unittest.TestCase):
 
     @staticmethod
     def command(ranks, args):
-        return [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf,
+        return [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf,
                 *map(str, args)]
 
     @classmethod

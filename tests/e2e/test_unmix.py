@@ -24,7 +24,7 @@ TARGETS = {"samson": (3, 0.08, 0.10), "jasper_ridge": (4, 0.20, None), "misic_si
 
 
 def run(ranks, *args, expect=0):
-    command = [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf, *map(str, args)]
+    command = [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf, *map(str, args)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
     if expect is not None and done.returncode != expect:
         raise AssertionError(

@@ -57,6 +57,10 @@ class MatrixSource {
   std::int64_t stored_nonzeros() const;
   // True when V is the transpose of the stored matrix.
   bool transposed() const;
+  // True when the input's own image shape (its rows x cols attributes) counts
+  // the rows of V, not its columns: a scene stored pixels x bands, which
+  // needs --transpose. Replicated.
+  bool pixels_along_rows() const;
   // "dense float64", "sparse CSR int64, 353160 nonzeros", "10x Genomics CSC ...".
   std::string kind() const;
   const SourceMetadata& metadata() const;
@@ -95,6 +99,7 @@ class MatrixSource {
   MatrixSource(std::unique_ptr<Impl> impl, bool transpose);
   std::unique_ptr<Impl> impl_;
   bool transpose_ = false;
+  bool stored_pixels_as_rows_ = false;
   SourceMetadata metadata_;  // the impl's, with names swapped when transposed
 };
 
