@@ -51,7 +51,8 @@ if(NOT GRIDNMF_MPI_FLAVOUR)
 endif()
 
 set(HDF5_PREFER_PARALLEL TRUE)
-gridnmf_find_dependency(HDF5 COMPONENTS C)
+# HL: the dimension-scale API (H5DS) that names the axes of /W and /H.
+gridnmf_find_dependency(HDF5 COMPONENTS C HL)
 if(NOT HDF5_IS_PARALLEL)
   message(FATAL_ERROR
     "gridnmf needs a parallel (MPI) build of HDF5, but found a serial one "
@@ -199,7 +200,7 @@ if(NOT TARGET gridnmf_deps::hdf5)
   add_library(gridnmf_deps::hdf5 INTERFACE IMPORTED)
   set_target_properties(gridnmf_deps::hdf5 PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${HDF5_C_INCLUDE_DIRS}"
-    INTERFACE_LINK_LIBRARIES "${HDF5_C_LIBRARIES}"
+    INTERFACE_LINK_LIBRARIES "${HDF5_HL_LIBRARIES};${HDF5_C_LIBRARIES}"
     INTERFACE_COMPILE_DEFINITIONS "${HDF5_C_DEFINITIONS}")
   # gridnmf uses the HDF5 1.10 API; newer releases provide it on request.
   if(HDF5_VERSION VERSION_GREATER_EQUAL 1.12)

@@ -64,6 +64,16 @@ std::string suggestion(const std::string& unknown, const po::options_description
     const std::string& name = option->long_name();
     if (name.rfind(given, 0) == 0) candidates.push_back(name);
   }
+  if (candidates.empty()) {  // --tolerance for --tol: the longest option it starts with
+    std::string longest;
+    for (const auto& option : all.options()) {
+      const std::string& name = option->long_name();
+      if (name.size() >= 3 && given.rfind(name, 0) == 0 && name.size() > longest.size()) {
+        longest = name;
+      }
+    }
+    if (!longest.empty()) candidates.push_back(longest);
+  }
   if (candidates.empty()) {
     std::size_t best = std::max<std::size_t>(2, given.size() / 3) + 1;
     for (const auto& option : all.options()) {

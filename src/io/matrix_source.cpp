@@ -105,6 +105,7 @@ MatrixSource::MatrixSource(std::unique_ptr<Impl> impl, bool transpose)
   if (static_cast<std::int64_t>(metadata_.band_names.size()) != now.rows) {
     metadata_.band_names.clear();
   }
+  if (metadata_.reference_spectra.rows != now.rows) metadata_.reference_spectra = {};
   const std::int64_t pixels = metadata_.image_rows * metadata_.image_cols;
   stored_pixels_as_rows_ = pixels > 0 && pixels == now.rows && pixels != now.cols;
   if (pixels != now.cols) metadata_.image_rows = metadata_.image_cols = 0;

@@ -37,8 +37,8 @@ def read(path):
     with h5py.File(path, "r") as f:
         data = {name: f[name][...] for name in f if isinstance(f[name], h5py.Dataset)}
         data["attrs"] = dict(f.attrs)
-        if "endmember_names" in f:
-            data["names_attrs"] = dict(f["endmember_names"].attrs)
+        if "input_endmember_names" in f:
+            data["names_attrs"] = dict(f["input_endmember_names"].attrs)
     return data
 
 
@@ -92,8 +92,10 @@ class Unmix(unittest.TestCase):
         self.assertEqual(r["attrs"]["image_rows"], 31)
         self.assertEqual(r["attrs"]["image_cols"], 27)
         np.testing.assert_array_equal(r["wavelengths"], s["wavelengths"])
-        self.assertEqual(list(r["endmember_names"]), list(s["endmember_names"]))
+        self.assertEqual(list(r["input_endmember_names"]), list(s["endmember_names"]))
         self.assertEqual(r["names_attrs"]["order"], "input")  # metadata, not column labels
+        # /endmember_names labels W's columns: the same names, matched by angle.
+        self.assertEqual(sorted(r["endmember_names"]), sorted(s["endmember_names"]))
         self.assertEqual(r["attrs"]["algorithm"], "bpp")
         for name in ("sum_to_one_weight", "volume_weight", "volume_epsilon"):
             self.assertGreater(r["attrs"][name], 0, name)

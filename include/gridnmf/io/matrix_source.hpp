@@ -23,6 +23,9 @@ struct SourceMetadata {
   std::int64_t image_rows = 0;  // pixel j is image row j % image_rows,
   std::int64_t image_cols = 0;  // column j / image_rows (column-major)
   std::vector<std::string> endmember_names;
+  // The input's reference spectra (/W_true, bands x endmembers) when it has
+  // them with one column per endmember name: unmix names W's columns by them.
+  LocalMatrix<double> reference_spectra;
   std::vector<std::string> band_names;
   std::optional<double> data_ignore_value;  // ENVI: such values read as 0
   std::vector<std::string> row_names;  // one per row of V (genes, words), when the input has them
