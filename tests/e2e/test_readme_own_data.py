@@ -77,7 +77,7 @@ def main():
             w, h = f["W"][...], f["H"][...]
         assert w.shape == (v.shape[0], 10) and h.shape == (10, v.shape[1]), (w.shape, h.shape)
         error = np.linalg.norm(v - w @ h) / np.linalg.norm(v)
-        assert error < 0.5, error
+        assert error < 0.6, error
         print(f"ok: {len(blocks)} blocks ran; V {v.shape}, W {w.shape}, H {h.shape}, "
               f"relative error {error:.3f}")
     return 0
