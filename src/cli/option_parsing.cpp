@@ -201,7 +201,7 @@ void describe_factorize_options(po::options_description& problem, FactorizeOptio
       ("balance", po::value(&text.balance)->default_value(text.balance), "sparse input: permute (spread heavy rows and columns over the ranks by a seeded permutation; results are written in the input's order) or none")
       (rank_option, po::value(&options.rank), rank_help)
       (alias_option, po::value(&text.rank_alias), ("the same as --" + std::string(rank_option) + " (scikit-learn's spelling)").c_str())
-      ("algorithm", po::value(&text.algorithm)->default_value(text.algorithm), automatic_algorithm ? "update rule: hals, bpp or mu; auto: hals for the frobenius loss (fastest to a given error, measured), mu for the other losses (the only rule for them)" : "update rule: bpp, hals or mu")
+      ("algorithm", po::value(&text.algorithm)->default_value(text.algorithm), automatic_algorithm ? "update rule: bpp, hals or mu; auto: bpp for the frobenius loss (fastest to a given error, measured), mu for the other losses (the only rule for them)" : "update rule: bpp, hals or mu")
       ("loss", po::value(&text.loss)->default_value(text.loss), "frobenius, kl (kullback-leibler), itakura-saito, or beta:B / a number B in [0, 2] (other than frobenius: mu only)")
       ("l1-w", po::value(&options.solver.penalty_w.l1)->default_value(0.0), "adds l1-w * sum(W) to the objective")
       ("l2-w", po::value(&options.solver.penalty_w.l2)->default_value(0.0), "adds 0.5 * l2-w * ||W||_F^2")
@@ -227,7 +227,7 @@ void describe_factorize_options(po::options_description& problem, FactorizeOptio
 void finish_factorize_options(FactorizeOptions& options, const FactorizeText& text) {
   options.solver.loss = loss_from_string(text.loss);
   if (text.algorithm == "auto") {
-    options.solver.algorithm = options.solver.loss.beta == 2.0 ? Algorithm::kHals : Algorithm::kMu;
+    options.solver.algorithm = options.solver.loss.beta == 2.0 ? Algorithm::kBpp : Algorithm::kMu;
   } else {
     options.solver.algorithm = algorithm_from_string(text.algorithm);
   }

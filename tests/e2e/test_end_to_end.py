@@ -82,7 +82,7 @@ class EndToEnd(unittest.TestCase):
                          "converged", "seed", "grid", "elapsed_seconds", "gridnmf_version",
                          "input", "dataset", "options"):
                 self.assertIn(name, a, name)
-            self.assertEqual(a["algorithm"], "hals")  # the default for the Frobenius loss
+            self.assertEqual(a["algorithm"], "bpp")  # the default for the Frobenius loss
             self.assertEqual(a["rank"], 4)
             self.assertEqual(a["iterations"], 40)
             self.assertEqual(a["converged"], 0)

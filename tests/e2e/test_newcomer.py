@@ -265,7 +265,7 @@ class Newcomer(unittest.TestCase):
                         "--tol", 1e-2, "--output", out)
         self.assertNotIn("note: stopped", converged.stdout)
         with h5py.File(out, "r") as f:
-            self.assertEqual(f.attrs["algorithm"], "hals")
+            self.assertEqual(f.attrs["algorithm"], "bpp")
 
     def test_dimension_names(self):
         out = self.path("named.h5")
