@@ -19,12 +19,16 @@ fi
 echo "test: builds took $((SECONDS - start)) s"
 source scripts/mpi_env.sh
 start=$SECONDS
-ctest --test-dir build --output-on-failure --timeout 900 "$@"
+# Every pass runs even when an earlier one failed; the exit status says
+# whether all passed.
+status=0
+ctest --test-dir build --output-on-failure --timeout 900 "$@" || status=1
 echo "test: full suite (Open MPI + OpenBLAS) took $((SECONDS - start)) s"
 if [ "$variants" = 1 ]; then
   for dir in build-mpich build-blis; do
     start=$SECONDS
-    ctest --test-dir "$dir" --output-on-failure --timeout 900 -L variant
+    ctest --test-dir "$dir" --output-on-failure --timeout 900 -L variant || status=1
     echo "test: reduced suite in $dir took $((SECONDS - start)) s"
   done
 fi
+exit "$status"
