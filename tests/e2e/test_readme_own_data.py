@@ -55,7 +55,11 @@ def main():
         os.makedirs(tools)
         launcher = args.mpiexec if os.sep in args.mpiexec else (
             subprocess.run(["which", args.mpiexec], capture_output=True, text=True).stdout.strip())
-        os.symlink(launcher, os.path.join(tools, "mpiexec"))
+        # A wrapper, not a symlink: MPICH's Hydra finds its helpers beside argv[0].
+        wrapper = os.path.join(tools, "mpiexec")
+        with open(wrapper, "w") as stream:
+            stream.write(f'#!/bin/sh\nexec "{os.path.realpath(launcher)}" "$@"\n')
+        os.chmod(wrapper, 0o755)
         env = dict(os.environ, PATH=tools + os.pathsep + os.environ.get("PATH", ""))
         for index, (language, code) in enumerate(blocks):
             command = ["/usr/bin/python3", "-c", code] if language == "python" else ["bash", "-e", "-c", code]
