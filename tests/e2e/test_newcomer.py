@@ -207,7 +207,7 @@ class Newcomer(unittest.TestCase):
                     self.assertEqual(f.attrs["loss"], "kl")
         for spelling, canonical in (("frobenius", "frobenius"), ("itakura-saito", "itakura-saito"),
                                     ("0.5", "beta:0.5")):
-            out = self.path(f"loss_{canonical.replace(':', '_')}.h5")  # ROMIO: no ':' 
+            out = self.path(f"loss_{canonical.replace(':', '_')}.h5")  # ROMIO: no colon
             self.factorize(1, self.positive, out, "--loss", spelling,
                            *([] if canonical == "frobenius" else ["--algorithm", "mu"]))
             with h5py.File(out, "r") as f:
