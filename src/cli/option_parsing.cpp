@@ -2,12 +2,14 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
 #include <limits>
 #include <sstream>
 
+#include "gridnmf/cli/progress.hpp"
 #include "gridnmf/cli/report_option.hpp"
 #include "checkpoint_option_parsing.hpp"
 #include "gridnmf/error.hpp"
@@ -34,13 +36,81 @@ void require_finite_numbers(const po::variables_map& values) {
   }
 }
 
+// Edit distance between two option names (insertions, deletions, substitutions).
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// "; did you mean --max-iter?" for an unknown option: the options it is a
+// prefix of (prefixes are not accepted silently), else the closest names.
+std::string suggestion(const std::string& unknown, const po::options_description& all) {
+  std::string given = unknown;
+  while (!given.empty() && given.front() == '-') given.erase(0, 1);
+  const auto equals = given.find('=');
+  if (equals != std::string::npos) given.resize(equals);
+  if (given.empty()) return "";
+  std::vector<std::string> candidates;
+  for (const auto& option : all.options()) {
+    const std::string& name = option->long_name();
+    if (name.rfind(given, 0) == 0) candidates.push_back(name);
+  }
+  if (candidates.empty()) {  // --tolerance for --tol: the longest option it starts with
+    std::string longest;
+    for (const auto& option : all.options()) {
+      const std::string& name = option->long_name();
+      if (name.size() >= 3 && given.rfind(name, 0) == 0 && name.size() > longest.size()) {
+        longest = name;
+      }
+    }
+    if (!longest.empty()) candidates.push_back(longest);
+  }
+  if (candidates.empty()) {
+    std::size_t best = std::max<std::size_t>(2, given.size() / 3) + 1;
+    for (const auto& option : all.options()) {
+      const std::string& name = option->long_name();
+      const std::size_t distance = edit_distance(given, name);
+      if (distance < best) {
+        best = distance;
+        candidates = {name};
+      } else if (distance == best) {
+        candidates.push_back(name);
+      }
+    }
+  }
+  if (candidates.empty() || candidates.size() > 4) return "";
+  std::string text = "; did you mean ";
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == candidates.size() ? " or " : ", ") + std::string("--") +
+            candidates[i];
+  }
+  return text + "?";
+}
+
+// Long options only as spelled in full: Boost's default accepts any unique
+// prefix (--max for --max-iter), which would silently change meaning when an
+// option is added.
+constexpr int kCommandLineStyle =
+    po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+
 // Parses the command line, then the --config file if any; values already set
 // on the command line are kept, so the command line wins.
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& all,
                         const po::options_description& from_file) {
   po::variables_map values;
   try {
-    const po::parsed_options parsed = po::command_line_parser(args).options(all).run();
+    const po::parsed_options parsed =
+        po::command_line_parser(args).options(all).style(kCommandLineStyle).run();
     // Words that are not options would otherwise be dropped without a word.
     const std::vector<std::string> stray =
         po::collect_unrecognized(parsed.options, po::include_positional);
@@ -56,11 +126,16 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
       if (!stream) throw UsageError("cannot read --config file '" + path + "'");
       try {
         po::store(po::parse_config_file(stream, from_file), values);
+      } catch (const po::unknown_option& e) {
+        throw UsageError("in --config file '" + path + "': " + e.what() +
+                         suggestion(e.get_option_name(), from_file));
       } catch (const po::error& e) {
         throw UsageError("in --config file '" + path + "': " + io::printable_excerpt(e.what(), 80));
       }
     }
     po::notify(values);
+  } catch (const po::unknown_option& e) {
+    throw UsageError(e.what() + suggestion(e.get_option_name(), all));
   } catch (const po::error& e) {
     throw UsageError(e.what());
   }
@@ -107,6 +182,9 @@ struct FactorizeText {
   std::string algorithm, loss, grid, precision;
   std::int64_t seed = 0;
   std::string balance = "permute";
+  std::string print_every = "auto";
+  std::int64_t rank_alias = 0;  // --n-components (factorize), --rank (unmix)
+  std::string rank_option, alias_option;
   std::string endmembers;  // unmix: a number or "auto"
 };
 
@@ -115,9 +193,12 @@ struct FactorizeText {
 // `options` and `text` must outlive the parse: the options write into them.
 void describe_factorize_options(po::options_description& problem, FactorizeOptions& options,
                                 FactorizeText& text, const char* rank_option,
-                                const char* rank_help, const char* init_help) {
+                                const char* rank_help, const char* alias_option,
+                                const char* init_help, bool automatic_algorithm = false) {
   text = {to_string(options.solver.algorithm), to_string(options.solver.loss), "",
-          to_string(options.precision), static_cast<std::int64_t>(options.seed), "permute", ""};
+          to_string(options.precision), static_cast<std::int64_t>(options.seed), "permute",
+          "auto", 0, rank_option, alias_option, ""};
+  if (automatic_algorithm) text.algorithm = "auto";
   StoppingRule& stopping = options.solver.stopping;
   problem.add_options()
       ("input", po::value(&options.input), "HDF5 file holding V (rows = features, columns = samples), or an ENVI header .hdr (rows = bands, columns = pixels)")
@@ -128,8 +209,9 @@ void describe_factorize_options(po::options_description& problem, FactorizeOptio
                         ? static_cast<const po::value_semantic*>(
                               po::value(&text.endmembers)->value_name("K|auto"))
                         : po::value(&options.rank), rank_help)
-      ("algorithm", po::value(&text.algorithm)->default_value(text.algorithm), "update rule: mu, hals or bpp")
-      ("loss", po::value(&text.loss)->default_value(text.loss), "frobenius, kl, itakura-saito or beta:B (B in [0, 2]; mu only)")
+      (alias_option, po::value(&text.rank_alias), ("the same as --" + std::string(rank_option) + " (scikit-learn's spelling)").c_str())
+      ("algorithm", po::value(&text.algorithm)->default_value(text.algorithm), automatic_algorithm ? "update rule: bpp, hals or mu; auto: bpp for the frobenius loss (fastest to a given error, measured), mu for the other losses (the only rule for them)" : "update rule: bpp, hals or mu")
+      ("loss", po::value(&text.loss)->default_value(text.loss), "frobenius, kl (kullback-leibler), itakura-saito, or beta:B / a number B in [0, 2] (other than frobenius: mu only)")
       ("l1-w", po::value(&options.solver.penalty_w.l1)->default_value(0.0), "adds l1-w * sum(W) to the objective")
       ("l2-w", po::value(&options.solver.penalty_w.l2)->default_value(0.0), "adds 0.5 * l2-w * ||W||_F^2")
       ("l1-h", po::value(&options.solver.penalty_h.l1)->default_value(0.0), "adds l1-h * sum(H) (sparser H)")
@@ -144,7 +226,7 @@ void describe_factorize_options(po::options_description& problem, FactorizeOptio
       ("restarts", po::value(&options.restarts)->default_value(options.restarts), "run R starts with seeds seed .. seed+R-1 and keep the lowest final objective (random, nndsvdar or, for unmix, vca init)")
       ("precision", po::value(&text.precision)->default_value(text.precision), "float64 or float32")
       ("output", po::value(&options.output), "HDF5 file to write W, H and the run record to")
-      ("print-every", po::value(&options.print_every)->default_value(options.print_every), "progress line every N iterations (0: none)")
+      ("print-every", po::value(&text.print_every)->default_value(text.print_every), "progress line every N iterations (0: none; auto: about 40 lines per run)")
       ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
   add_report_options(problem, options.report);
   add_checkpoint_options(problem, options.checkpoint);
@@ -152,14 +234,42 @@ void describe_factorize_options(po::options_description& problem, FactorizeOptio
 
 // Converts the text options once parsing is done.
 void finish_factorize_options(FactorizeOptions& options, const FactorizeText& text) {
-  options.solver.algorithm = algorithm_from_string(text.algorithm);
   options.solver.loss = loss_from_string(text.loss);
+  if (text.algorithm == "auto") {
+    options.solver.algorithm = options.solver.loss.beta == 2.0 ? Algorithm::kBpp : Algorithm::kMu;
+  } else {
+    options.solver.algorithm = algorithm_from_string(text.algorithm);
+  }
   options.precision = precision_from_string(text.precision);
   options.seed = static_cast<std::uint64_t>(non_negative_seed(text.seed));
   if (text.balance != "permute" && text.balance != "none") {
     throw UsageError("--balance must be permute or none, got '" + text.balance + "'");
   }
   options.permute_sparse = text.balance == "permute";
+  if (text.rank_alias != 0) {
+    if (options.rank != 0 && options.rank != text.rank_alias) {
+      throw UsageError("--" + text.rank_option + " " + std::to_string(options.rank) + " and --" +
+                       text.alias_option + " " + std::to_string(text.rank_alias) +
+                       " disagree; give one of them");
+    }
+    options.rank = text.rank_alias;
+  }
+  if (text.print_every == "auto") {
+    options.print_every = automatic_print_every(options.solver.stopping.max_iterations);
+  } else {
+    std::size_t used = 0;
+    int every = -1;
+    try {
+      every = std::stoi(text.print_every, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != text.print_every.size() || every < 0) {
+      throw UsageError("--print-every must be a number >= 0 or auto, got '" + text.print_every +
+                       "'");
+    }
+    options.print_every = every;
+  }
   if (!text.grid.empty()) options.grid = parse_grid_shape(text.grid);
 }
 
@@ -170,8 +280,9 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
   po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
   FactorizeText text;
   describe_factorize_options(problem, options, text, "rank",
-                             "factorization rank k (1 <= k <= min(m, n))",
-                             "random, nndsvd, nndsvda, nndsvdar, spa, or file:PATH (HDF5 with /W and /H)");
+                             "factorization rank k (1 <= k <= min(m, n))", "n-components",
+                             "random, nndsvd, nndsvda, nndsvdar, spa, or file:PATH (HDF5 with /W and /H)",
+                             true);
   std::string normalize = to_string(options.normalize);
   problem.add_options()
       ("normalize", po::value(&normalize)->default_value(normalize), kNormalizeHelp)
@@ -216,6 +327,7 @@ std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bo
       problem, options.factorize, text, "endmembers",
       "number of endmembers k (1 <= k <= min(bands, pixels)), or auto: estimated by HySime "
       "(printed, stored as the attribute estimated_endmembers)",
+      "rank",
       "auto (a VCA and an SPA start, the lower final objective kept), vca (vertex component analysis), spa (successive projections), random, nndsvd, nndsvda, "
       "nndsvdar, or file:PATH; vca and spa take k pixels as W and H by one NNLS solve");
   po::options_description terms(
@@ -231,8 +343,8 @@ std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bo
                      print)) {
     return std::nullopt;
   }
+  set_endmembers(options, text.endmembers);  // first: finish checks --rank against it
   finish_factorize_options(options.factorize, text);
-  set_endmembers(options, text.endmembers);
   options.validate();
   return options;
 }

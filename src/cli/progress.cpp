@@ -1,9 +1,31 @@
 #include "gridnmf/cli/progress.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 namespace gridnmf::cli {
+
+namespace {
+
+// "42 s", "7.5 min", "3.2 h".
+std::string duration_text(double seconds) {
+  char text[32];
+  if (seconds < 100) {
+    std::snprintf(text, sizeof text, "%.0f s", seconds);
+  } else if (seconds < 6000) {
+    std::snprintf(text, sizeof text, "%.1f min", seconds / 60);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f h", seconds / 3600);
+  }
+  return text;
+}
+
+}  // namespace
+
+int automatic_print_every(int max_iterations) {
+  return std::max(1, (max_iterations + 39) / 40);
+}
 
 void ProgressPrinter::message(const std::string& text) const {
   if (enabled_) std::printf("%s\n", text.c_str());
@@ -11,28 +33,43 @@ void ProgressPrinter::message(const std::string& text) const {
 }
 
 void ProgressPrinter::iteration(const IterationRecord& record) const {
-  // The change the --tol rule sees: |f_prev - f| / f, from the iteration before.
-  const bool has_previous = previous_iteration_ == record.iteration - 1;
-  const double change = has_previous && record.objective != 0.0
-                            ? std::abs(previous_objective_ - record.objective) / record.objective
-                            : 0.0;
+  // The change the --tol rule sees, |f_prev - f| / f, from the iteration before.
+  if (first_iteration_ < 0 || record.iteration <= last_iteration_) {  // a new run (restarts)
+    first_iteration_ = record.iteration;
+    first_seconds_ = record.seconds;
+    last_change_ = -1.0;
+  } else if (record.objective != 0.0) {
+    last_change_ = std::fabs(previous_objective_ - record.objective) / std::fabs(record.objective);
+  }
   previous_objective_ = record.objective;
-  previous_iteration_ = record.iteration;
+  last_iteration_ = record.iteration;
   if (!enabled_ || every_ == 0) return;
   if (record.iteration != 1 && record.iteration % every_ != 0) return;
-  std::printf("iter %6d  rel_error %.6e  objective %.6e", record.iteration,
-              record.relative_error, record.objective);
+  std::printf("iter %6d", record.iteration);
+  if (max_iterations_ > 0) {
+    std::printf("/%d (%3.0f%%)", max_iterations_, 100.0 * record.iteration / max_iterations_);
+  }
+  std::printf("  rel_error %.6e  objective %.6e", record.relative_error, record.objective);
   if (scale_.kl) {
     std::printf("  per_nonzero %.4e  explained_deviance %.4f",
                 scale_.nonzeros > 0 ? record.objective / scale_.nonzeros : 0.0,
                 scale_.explained_deviance(record.divergence));
   }
-  if (has_previous) {
-    std::printf("  change %.2e", change);
+  if (last_change_ >= 0) {
+    std::printf("  change %.2e", last_change_);
   } else {
     std::printf("  change %8s", "-");
   }
-  std::printf(" (tol %.0e)  seconds %9.3f\n", scale_.tolerance, record.seconds);
+  if (scale_.tolerance > 0) std::printf(" (tol %.0e)", scale_.tolerance);
+  std::printf("  seconds %9.3f", record.seconds);
+  const int done = record.iteration - first_iteration_;
+  if (max_iterations_ > 0 && done > 0) {
+    const double per_iteration = (record.seconds - first_seconds_) / done;
+    std::printf("  left <= %s",
+                duration_text(per_iteration * std::max(0, max_iterations_ - record.iteration))
+                    .c_str());
+  }
+  std::printf("\n");
   std::fflush(stdout);
 }
 
@@ -47,6 +84,14 @@ void ProgressPrinter::summary(int iterations, double relative_error, double obje
       "%.3f s in iterations (%.4f s/iter, %.2f GFLOP/s), %.3f s in total\n",
       iterations, stop.c_str(), relative_error, objective, loop_seconds,
       iterations > 0 ? loop_seconds / iterations : 0.0, gflops, total_seconds);
+  if (stop == "max_iterations" && scale_.tolerance > 0 && max_iterations_ > 0) {
+    std::printf(
+        "note: stopped at --max-iter %d before the objective changed by less than --tol %.0e "
+        "(last change %.1e): the result is usable but not converged; try --max-iter %d, a "
+        "looser --tol, or --algorithm hals/bpp if you run mu\n",
+        max_iterations_, scale_.tolerance, last_change_ < 0 ? 0.0 : last_change_,
+        std::max(2 * max_iterations_, 1));
+  }
   std::fflush(stdout);
 }
 

@@ -300,7 +300,8 @@ void run_factorize(const FactorizeOptions& given) {
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
   const ProgressPrinter printer(world_rank == 0 && !given.quiet, given.print_every,
-                                {given.solver.stopping.tolerance});
+                                given.solver.stopping.max_iterations,
+                                LossScale{given.solver.stopping.tolerance});
 
   io::check_output_writable(MPI_COMM_WORLD, given.output, "--output");
   if (given.checkpoint.enabled()) {

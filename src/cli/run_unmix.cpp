@@ -24,6 +24,7 @@
 #include "gridnmf/io/vector_dataset.hpp"
 #include "gridnmf/local/hysime.hpp"
 #include "gridnmf/perf/phase_timer.hpp"
+#include "gridnmf/unmix/assignment.hpp"
 #include "gridnmf/unmix/band_correlation.hpp"
 #include "gridnmf/unmix/unmixing_weights.hpp"
 #include "checkpointing.hpp"
@@ -70,11 +71,62 @@ std::pair<LocalMatrix<T>, LocalMatrix<T>> unmixing_start(
   return {std::move(w_own), std::move(ht_own)};
 }
 
-// Image shape, wavelengths, the input's endmember names and the absolute
-// unmixing weights, added to the factorize layout. Collective.
+// The input's endmember names in the order of W's columns: column e gets the
+// name of the reference spectrum (/W_true) it is matched to by the Hungarian
+// assignment on the spectral angles. Empty without reference spectra or when
+// their number differs from k. Collective over the grid (one allreduce of
+// the partial dot products over the W rows each rank owns).
+template <typename T>
+std::vector<std::string> names_of_columns(const ProcessGrid& grid, const Distribution& dist,
+                                          const LocalMatrix<T>& w_own,
+                                          const io::SourceMetadata& metadata) {
+  const LocalMatrix<double>& reference = metadata.reference_spectra;
+  const std::int64_t k = w_own.cols;
+  if (reference.cols != k || reference.rows != dist.rows() ||
+      static_cast<std::int64_t>(metadata.endmember_names.size()) != k) {
+    return {};
+  }
+  const IndexRange rows = dist.owned_w_rows(grid.row(), grid.col());
+  // dots[t * k + e] = <true t, estimate e>, then |true t|^2 and |estimate e|^2.
+  std::vector<double> sums(static_cast<std::size_t>(k * k + 2 * k), 0.0);
+  for (std::int64_t r = 0; r < rows.size && r < w_own.rows; ++r) {
+    for (std::int64_t t = 0; t < k; ++t) {
+      const double truth = reference(rows.begin + r, t);
+      sums[static_cast<std::size_t>(k * k + t)] += truth * truth;
+      for (std::int64_t e = 0; e < k; ++e) {
+        sums[static_cast<std::size_t>(t * k + e)] += truth * static_cast<double>(w_own(r, e));
+      }
+    }
+    for (std::int64_t e = 0; e < k; ++e) {
+      const double value = w_own(r, e);
+      sums[static_cast<std::size_t>(k * k + k + e)] += value * value;
+    }
+  }
+  comm::allreduce_sum(grid.all(), sums.data(), static_cast<std::int64_t>(sums.size()));
+  std::vector<double> angles(static_cast<std::size_t>(k * k));
+  for (std::int64_t t = 0; t < k; ++t) {
+    for (std::int64_t e = 0; e < k; ++e) {
+      const double norms = std::sqrt(sums[static_cast<std::size_t>(k * k + t)] *
+                                     sums[static_cast<std::size_t>(k * k + k + e)]);
+      const double cosine = norms > 0 ? sums[static_cast<std::size_t>(t * k + e)] / norms : 0.0;
+      angles[static_cast<std::size_t>(t * k + e)] = std::acos(std::clamp(cosine, -1.0, 1.0));
+    }
+  }
+  const std::vector<int> column = unmix::solve_assignment(angles, static_cast<int>(k));
+  std::vector<std::string> names(static_cast<std::size_t>(k));
+  for (std::int64_t t = 0; t < k; ++t) {
+    names[static_cast<std::size_t>(column[static_cast<std::size_t>(t)])] =
+        metadata.endmember_names[static_cast<std::size_t>(t)];
+  }
+  return names;
+}
+
+// Image shape, wavelengths, the endmember names and the absolute unmixing
+// weights, added to the factorize layout. Collective.
 void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& metadata,
                              const UnmixingTerms& terms, const unmix::DataScale& scale,
-                             const local::HysimeEstimate& subspace, std::int64_t bands) {
+                             const local::HysimeEstimate& subspace, std::int64_t bands,
+                             const std::vector<std::string>& column_names) {
   if (metadata.image_rows > 0 && metadata.image_cols > 0) {
     io::write_attribute(file, "image_rows", metadata.image_rows);
     io::write_attribute(file, "image_cols", metadata.image_cols);
@@ -92,12 +144,20 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
     io::write_vector_dataset(file, "wavelengths", metadata.wavelengths, writer);
   }
   if (!metadata.endmember_names.empty()) {
-    // The input's reference names, in the input's order: metadata only.
-    // Column e of W is not matched to name e (gridnmf evaluate does that).
-    io::write_string_dataset(file, "endmember_names", metadata.endmember_names, writer);
+    // The input's reference names in the input's order, as metadata.
+    io::write_string_dataset(file, "input_endmember_names", metadata.endmember_names, writer);
+    io::Hdf5Handle names(H5Dopen2(file, "input_endmember_names", H5P_DEFAULT), H5Dclose,
+                         "cannot open /input_endmember_names");
+    io::write_attribute(names.get(), "order", std::string("input"));
+  }
+  if (!column_names.empty()) {
+    // Name e belongs to column e of W (matched by spectral angle to /W_true).
+    io::write_string_dataset(file, "endmember_names", column_names, writer);
     io::Hdf5Handle names(H5Dopen2(file, "endmember_names", H5P_DEFAULT), H5Dclose,
                          "cannot open /endmember_names");
-    io::write_attribute(names.get(), "order", std::string("input"));
+    io::write_attribute(names.get(), "order", std::string("columns of W"));
+    io::write_attribute(names.get(), "matched_by",
+                        std::string("smallest spectral angle to the input's /W_true (Hungarian)"));
   }
 }
 
@@ -245,6 +305,9 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   unscale_result(result, prepared.scale, solver.loss);
 
   io::RunDescription run;
+  run.row_dimension = "band";
+  run.rank_dimension = "endmember";
+  run.col_dimension = "pixel";
   run.algorithm = to_string(solver.algorithm);
   run.loss = to_string(solver.loss);
   run.precision = to_string(f.precision);
@@ -255,9 +318,11 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   run.input = f.input;
   run.dataset = f.dataset;
   run.options = options.to_text();
+  const std::vector<std::string> column_names =
+      names_of_columns(grid, dist, result.w_own, metadata);
   run.write_extra = [&](hid_t file, bool writer) {
     write_unmixing_metadata(file, writer, metadata, solver.unmixing, scale, subspace,
-                            dist.rows());
+                            dist.rows(), column_names);
     io::write_attribute(file, "start", kept_init);
     if (prepared.scale.scaled()) {
       io::write_attribute(file, "v_scale_exponent",
@@ -293,7 +358,8 @@ void run_unmix(const UnmixOptions& options) {
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
   const ProgressPrinter printer(world_rank == 0 && !f.quiet, f.print_every,
-                                {f.solver.stopping.tolerance});
+                                f.solver.stopping.max_iterations,
+                                LossScale{f.solver.stopping.tolerance});
 
   io::check_output_writable(MPI_COMM_WORLD, f.output, "--output");
   if (f.checkpoint.enabled()) {
@@ -308,6 +374,16 @@ void run_unmix(const UnmixOptions& options) {
   if (input.is_sparse()) {
     throw UsageError(f.input + " holds a sparse matrix; unmix needs a dense scene (bands x "
                      "pixels): use gridnmf factorize for sparse data");
+  }
+  if (input.pixels_along_rows()) {
+    // The scene's own image shape counts the rows: stored pixels x bands.
+    const std::int64_t pixels = shape.rows;
+    throw Error(input.description() + " is " + std::to_string(shape.rows) + " x " +
+                std::to_string(shape.cols) + (input.transposed() ? " after --transpose" : "") +
+                " but its rows x cols attributes give " + std::to_string(pixels) +
+                " pixels, the number of rows: it holds pixels x bands; " +
+                (input.transposed() ? "drop --transpose" : "add --transpose") + " to unmix it as " +
+                std::to_string(shape.cols) + " bands x " + std::to_string(pixels) + " pixels");
   }
   if (!options.estimate_endmembers && f.rank > std::min(shape.rows, shape.cols)) {
     throw UsageError("--endmembers " + std::to_string(f.rank) + " exceeds min(bands, pixels) = " +

@@ -30,9 +30,13 @@ std::int64_t vector_length(hid_t file, const char* name, Hdf5Handle& data) {
   return static_cast<std::int64_t>(length);
 }
 
-std::vector<double> read_wavelengths(hid_t file, std::int64_t bands) {
+// /wavelengths when its length is `bands` or `other` (a scene stored pixels x
+// bands); MatrixSource keeps it only when it matches the rows of V.
+std::vector<double> read_wavelengths(hid_t file, std::int64_t bands, std::int64_t other) {
   Hdf5Handle data;
-  if (vector_length(file, "wavelengths", data) != bands) return {};
+  const std::int64_t length = vector_length(file, "wavelengths", data);
+  if (length != bands && length != other) return {};
+  bands = length;
   Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, "cannot read the type of /wavelengths");
   const H5T_class_t type_class = H5Tget_class(type.get());
   if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) return {};
@@ -75,6 +79,32 @@ std::string type_name(hid_t type) {
   return std::string(is_signed ? "int" : "uint") + std::to_string(8 * size);
 }
 
+// /W_true as a bands x names matrix when it has `bands` (or, stored
+// transposed, `other`) rows and `names` columns; empty otherwise.
+LocalMatrix<double> read_reference_spectra(hid_t file, std::int64_t bands, std::int64_t other,
+                                           std::int64_t names) {
+  if (names <= 0 || H5Lexists(file, "W_true", H5P_DEFAULT) <= 0) return {};
+  H5O_info_t info;
+  if (H5Oget_info_by_name(file, "W_true", &info, H5P_DEFAULT) < 0 ||
+      info.type != H5O_TYPE_DATASET) {
+    return {};
+  }
+  Hdf5Handle data(H5Dopen2(file, "W_true", H5P_DEFAULT), H5Dclose, "cannot open /W_true");
+  Hdf5Handle type(H5Dget_type(data.get()), H5Tclose, "cannot read the type of /W_true");
+  const H5T_class_t type_class = H5Tget_class(type.get());
+  if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) return {};
+  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of /W_true");
+  if (H5Sget_simple_extent_ndims(space.get()) != 2) return {};
+  hsize_t extent[2] = {0, 0};
+  H5Sget_simple_extent_dims(space.get(), extent, nullptr);
+  const auto rows = static_cast<std::int64_t>(extent[0]);
+  if ((rows != bands && rows != other) || static_cast<std::int64_t>(extent[1]) != names) return {};
+  LocalMatrix<double> spectra(rows, names);
+  check_hdf5(H5Dread(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, spectra.data()),
+             "cannot read /W_true");
+  return spectra;
+}
+
 class Hdf5Source : public MatrixSource::Impl {
  public:
   Hdf5Source(MPI_Comm comm, std::string path, std::string dataset, Hdf5Handle file)
@@ -88,8 +118,11 @@ class Hdf5Source : public MatrixSource::Impl {
                       description());
       stored_type_ = type_name(type.get());
       // Metadata that does not fit V (wrong length, wrong type) is left out.
-      metadata.wavelengths = read_wavelengths(file_.get(), shape.rows);
+      metadata.wavelengths = read_wavelengths(file_.get(), shape.rows, shape.cols);
       metadata.endmember_names = read_string_dataset(file_.get(), "endmember_names");
+      metadata.reference_spectra =
+          read_reference_spectra(file_.get(), shape.rows, shape.cols,
+                                 static_cast<std::int64_t>(metadata.endmember_names.size()));
       metadata.row_names = names_of_length(file_.get(), "row_names", shape.rows, metadata.notes);
       metadata.col_names = names_of_length(file_.get(), "col_names", shape.cols, metadata.notes);
       std::int64_t rows = integer_attribute(file_.get(), "rows");
@@ -98,7 +131,10 @@ class Hdf5Source : public MatrixSource::Impl {
         rows = integer_attribute(file_.get(), "image_rows");
         cols = integer_attribute(file_.get(), "image_cols");
       }
-      if (rows > 0 && cols > 0 && rows * cols == shape.cols) {
+      // The image shape is kept when it accounts for the stored columns, or
+      // for the stored rows (a scene stored pixels x bands: MatrixSource
+      // keeps it after --transpose, and unmix refuses it without).
+      if (rows > 0 && cols > 0 && (rows * cols == shape.cols || rows * cols == shape.rows)) {
         metadata.image_rows = rows;
         metadata.image_cols = cols;
       }

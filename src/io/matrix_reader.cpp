@@ -1,5 +1,7 @@
 #include "gridnmf/io/matrix_reader.hpp"
 
+#include "gridnmf/io/file_survey.hpp"
+
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/dataset_filters.hpp"
@@ -13,7 +15,10 @@ MatrixShape inspect_matrix(MPI_Comm comm, hid_t file, const std::string& path,
   comm::agree_on_failure(comm, [&] {
     const std::string where = path + ":/" + dataset;
     if (H5Lexists(file, dataset.c_str(), H5P_DEFAULT) <= 0) {
-      throw Error("dataset '" + dataset + "' not found in '" + path + "' (use --dataset)");
+      const std::string held = list_matrices(file);
+      throw Error("dataset '" + dataset + "' not found in '" + path + "'; " +
+                  (held.empty() ? "it holds no 2-D numeric dataset or sparse group"
+                                : "it holds " + held + "; use --dataset NAME"));
     }
     Hdf5Handle data(H5Dopen2(file, dataset.c_str(), H5P_DEFAULT), H5Dclose,
                     "'" + where + "' is not a dataset");

@@ -25,14 +25,17 @@ bool ends_with_hdr(const std::string& path) {
   return tail == ".hdr";
 }
 
-bool starts_with_envi(const std::string& path) {
+bool starts_with(const std::string& path, const std::string& magic) {
   std::ifstream stream(path, std::ios::binary);
-  char head[4] = {};
-  return stream.read(head, 4) && std::string(head, 4) == "ENVI";
+  std::string head(magic.size(), '\0');
+  return stream.read(head.data(), static_cast<std::streamsize>(head.size())) && head == magic;
 }
 
-// Decided on rank 0 from the file system: "" for HDF5, otherwise the header
-// path (and the raw path when the user named the raw file).
+bool starts_with_envi(const std::string& path) { return starts_with(path, "ENVI"); }
+
+// Decided on rank 0 from the file system: "" for HDF5, "npy" for a NumPy
+// file, otherwise the ENVI header path (and the raw path when the user named
+// the raw file).
 struct Route {
   std::string header;
   std::string raw;
@@ -40,6 +43,7 @@ struct Route {
 
 Route route_of(const std::string& path) {
   namespace fs = std::filesystem;
+  if (starts_with(path, "\x93NUMPY")) return {"npy", ""};
   if (ends_with_hdr(path) || starts_with_envi(path)) return {path, ""};
   if (!fs::is_regular_file(path) || H5Fis_hdf5(path.c_str()) > 0) return {};
   fs::path replaced(path);
@@ -73,9 +77,14 @@ MatrixSource MatrixSource::open(MPI_Comm comm, const std::string& path,
   });
   broadcast_from_root(comm, route.header);
   broadcast_from_root(comm, route.raw);
-  std::unique_ptr<Impl> impl = route.header.empty()
-                                   ? open_hdf5_source(comm, path, dataset)
-                                   : open_envi_source(comm, route.header, route.raw);
+  std::unique_ptr<Impl> impl;
+  if (route.header.empty()) {
+    impl = open_hdf5_source(comm, path, dataset);
+  } else if (route.header == "npy") {
+    impl = open_npy_source(comm, path);
+  } else {
+    impl = open_envi_source(comm, route.header, route.raw);
+  }
   // AnnData stores samples x features, so its natural V is already the transpose.
   const bool samples_first = impl->samples_by_features();
   return MatrixSource(std::move(impl), transpose != samples_first);
@@ -83,13 +92,23 @@ MatrixSource MatrixSource::open(MPI_Comm comm, const std::string& path,
 
 MatrixSource::MatrixSource(std::unique_ptr<Impl> impl, bool transpose)
     : impl_(std::move(impl)), transpose_(transpose), metadata_(impl_->metadata) {
-  if (transpose_) {
-    // Per-row metadata describes the stored rows, which are now columns.
-    std::swap(metadata_.row_names, metadata_.col_names);
+  const MatrixShape stored = impl_->shape;
+  if (transpose_) std::swap(metadata_.row_names, metadata_.col_names);
+  // Per-band metadata applies to the rows of V and the image shape to its
+  // columns: kept when the counts match V as it is now (so a scene stored
+  // pixels x bands keeps them after --transpose), dropped otherwise.
+  const MatrixShape now =
+      transpose_ ? MatrixShape{stored.cols, stored.rows} : stored;
+  if (static_cast<std::int64_t>(metadata_.wavelengths.size()) != now.rows) {
     metadata_.wavelengths.clear();
-    metadata_.band_names.clear();
-    metadata_.image_rows = metadata_.image_cols = 0;
   }
+  if (static_cast<std::int64_t>(metadata_.band_names.size()) != now.rows) {
+    metadata_.band_names.clear();
+  }
+  if (metadata_.reference_spectra.rows != now.rows) metadata_.reference_spectra = {};
+  const std::int64_t pixels = metadata_.image_rows * metadata_.image_cols;
+  stored_pixels_as_rows_ = pixels > 0 && pixels == now.rows && pixels != now.cols;
+  if (pixels != now.cols) metadata_.image_rows = metadata_.image_cols = 0;
 }
 MatrixSource::MatrixSource(MatrixSource&&) noexcept = default;
 MatrixSource& MatrixSource::operator=(MatrixSource&&) noexcept = default;
@@ -100,6 +119,7 @@ MatrixShape MatrixSource::shape() const {
 }
 bool MatrixSource::is_sparse() const { return impl_->is_sparse(); }
 bool MatrixSource::transposed() const { return transpose_; }
+bool MatrixSource::pixels_along_rows() const { return stored_pixels_as_rows_; }
 std::int64_t MatrixSource::stored_nonzeros() const { return impl_->stored_nonzeros(); }
 std::string MatrixSource::kind() const {
   if (!impl_->is_sparse()) return "dense " + impl_->stored_type();

@@ -12,6 +12,7 @@
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
+#include "gridnmf/io/file_survey.hpp"
 #include "gridnmf/io/path_checks.hpp"
 
 namespace gridnmf::io {
@@ -37,7 +38,9 @@ Hdf5Handle open_parallel_file(MPI_Comm comm, const std::string& path) {
     struct stat status = {};
     if (stat(path.c_str(), &status) != 0) throw Error("file '" + path + "' does not exist");
     if (H5Fis_hdf5(path.c_str()) <= 0) {
-      throw Error("'" + path + "' is not an HDF5 file (truncated or corrupt?)");
+      const std::string looks = describe_file_start(path);
+      throw Error("'" + path + "' is not an HDF5 file: it is " + looks +
+                  (looks.rfind("an HDF5", 0) == 0 ? " (truncated or corrupt?)" : ""));
     }
   });
   Hdf5Handle fapl = mpio_access(comm);

@@ -1,4 +1,6 @@
 #include "gridnmf/io/result_writer.hpp"
+
+#include <hdf5_hl.h>
 #include "gridnmf/io/vector_dataset.hpp"
 
 #include <vector>
@@ -133,6 +135,52 @@ void write_restarts(hid_t file, const RunDescription& run, bool is_writer) {
                        run.restart_objectives, is_writer);
 }
 
+// Dimension scales: /<name> holding 0..length-1, marked as a scale and
+// attached to the dimensions of /W and /H it indexes, each dimension also
+// labelled. Collective (every rank makes the same metadata calls).
+void write_dimension_scales(hid_t file, hid_t w, hid_t h, const RunDescription& run,
+                            std::int64_t rows, std::int64_t k, std::int64_t cols, bool is_writer) {
+  const struct {
+    const std::string& name;
+    std::int64_t length;
+  } dimensions[3] = {{run.row_dimension, rows}, {run.rank_dimension, k}, {run.col_dimension, cols}};
+  Hdf5Handle scales[3];
+  for (int d = 0; d < 3; ++d) {
+    std::vector<std::int64_t> index;
+    if (is_writer) {
+      index.resize(static_cast<std::size_t>(dimensions[d].length));
+      for (std::int64_t i = 0; i < dimensions[d].length; ++i) index[static_cast<std::size_t>(i)] = i;
+    }
+    const hsize_t extent[1] = {static_cast<hsize_t>(dimensions[d].length)};
+    Hdf5Handle space(H5Screate_simple(1, extent, nullptr), H5Sclose, "cannot describe a scale");
+    scales[d] = Hdf5Handle(H5Dcreate2(file, dimensions[d].name.c_str(), H5T_STD_I64LE,
+                                      space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                           H5Dclose, "cannot create dimension scale /" + dimensions[d].name);
+    Hdf5Handle memory(H5Screate_simple(1, extent, nullptr), H5Sclose, "cannot describe a scale");
+    if (!is_writer) {
+      H5Sselect_none(space.get());
+      H5Sselect_none(memory.get());
+    }
+    Hdf5Handle transfer = collective_transfer();
+    check_hdf5(H5Dwrite(scales[d].get(), H5T_NATIVE_INT64, memory.get(), space.get(),
+                        transfer.get(), index.data()),
+               "cannot write dimension scale /" + dimensions[d].name);
+    check_hdf5(H5DSset_scale(scales[d].get(), dimensions[d].name.c_str()),
+               "cannot make /" + dimensions[d].name + " a dimension scale");
+  }
+  const struct {
+    hid_t dataset;
+    unsigned axis;
+    int scale;
+  } attachments[4] = {{w, 0, 0}, {w, 1, 1}, {h, 0, 1}, {h, 1, 2}};
+  for (const auto& a : attachments) {
+    check_hdf5(H5DSattach_scale(a.dataset, scales[a.scale].get(), a.axis),
+               "cannot attach dimension scale /" + dimensions[a.scale].name);
+    check_hdf5(H5DSset_label(a.dataset, a.axis, dimensions[a.scale].name.c_str()),
+               "cannot label a dimension of /W or /H");
+  }
+}
+
 // Bytes of a fixed-length string dataset of these names (as written).
 std::int64_t names_bytes(const std::vector<std::string>& names) {
   std::size_t width = 1;
@@ -153,6 +201,7 @@ void write_result(const ProcessGrid& grid, const Distribution& dist, const std::
   output.path = path;
   output.what = "result";
   output.payload_bytes = (dist.rows() + dist.cols()) * k * static_cast<std::int64_t>(sizeof(T)) +
+                         (dist.rows() + dist.cols() + k) * 8 +  // the dimension scales
                          static_cast<std::int64_t>(result.history.size()) * 32 +
                          names_bytes(run.row_names) + names_bytes(run.col_names) +
                          static_cast<std::int64_t>(run.row_idf.size() * sizeof(double));
@@ -162,6 +211,8 @@ void write_result(const ProcessGrid& grid, const Distribution& dist, const std::
     write_w_rows(w.get(), dist.owned_w_rows(grid.row(), grid.col()), result.w_own);
     Hdf5Handle h = create_matrix_dataset<T>(file, "H", k, dist.cols());
     write_h_cols(h.get(), dist.owned_h_cols(grid.row(), grid.col()), result.ht_own);
+    write_dimension_scales(file, w.get(), h.get(), run, dist.rows(), k, dist.cols(),
+                           grid.rank() == 0);
     write_run_attributes(file, grid, run, result);
     write_history(file, result.history, grid.rank() == 0);
     write_restarts(file, run, grid.rank() == 0);

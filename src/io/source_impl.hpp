@@ -49,6 +49,10 @@ std::unique_ptr<MatrixSource::Impl> open_envi_source(MPI_Comm comm,
                                                      const std::string& header_path,
                                                      const std::string& raw_path);
 
+// A NumPy .npy file (header parsed on every rank, blocks read with pread).
+// Collective over `comm`.
+std::unique_ptr<MatrixSource::Impl> open_npy_source(MPI_Comm comm, const std::string& path);
+
 }  // namespace gridnmf::io
 
 namespace gridnmf::io {

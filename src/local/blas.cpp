@@ -1,17 +1,17 @@
 #include "gridnmf/local/blas.hpp"
 
-#include <cblas.h>
-
 #include <algorithm>
+
+#include "fortran_blas.hpp"
 
 namespace gridnmf::local {
 
 namespace {
 
 // BLAS rejects leading dimensions below 1 even when a dimension is zero.
-blasint ld(std::int64_t value) { return static_cast<blasint>(std::max<std::int64_t>(value, 1)); }
+int ld(std::int64_t value) { return static_cast<int>(std::max<std::int64_t>(value, 1)); }
 
-CBLAS_TRANSPOSE op(bool transpose) { return transpose ? CblasTrans : CblasNoTrans; }
+const char* op(bool transpose) { return transpose ? "T" : "N"; }
 
 template <typename T>
 bool scale_only_if_empty(std::int64_t rows, std::int64_t cols, std::int64_t inner, T beta, T* c,
@@ -32,21 +32,28 @@ void symmetrize_upper(T* g, std::int64_t k) {
 }
 
 // The BLAS routine of the right precision; the rest of the code is shared.
-void call_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint rows, blasint cols, blasint inner,
-               double alpha, const double* a, blasint lda, const double* b, blasint ldb,
-               double beta, double* c, blasint ldc) {
-  cblas_dgemm(CblasRowMajor, ta, tb, rows, cols, inner, alpha, a, lda, b, ldb, beta, c, ldc);
+// Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: the same
+// memory, with the operands and the dimensions swapped.
+void call_gemm(const char* ta, const char* tb, int rows, int cols, int inner, double alpha,
+               const double* a, int lda, const double* b, int ldb, double beta, double* c,
+               int ldc) {
+  dgemm_(tb, ta, &cols, &rows, &inner, &alpha, b, &ldb, a, &lda, &beta, c, &ldc, 1, 1);
 }
-void call_gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, blasint rows, blasint cols, blasint inner,
-               float alpha, const float* a, blasint lda, const float* b, blasint ldb,
-               float beta, float* c, blasint ldc) {
-  cblas_sgemm(CblasRowMajor, ta, tb, rows, cols, inner, alpha, a, lda, b, ldb, beta, c, ldc);
+void call_gemm(const char* ta, const char* tb, int rows, int cols, int inner, float alpha,
+               const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+  sgemm_(tb, ta, &cols, &rows, &inner, &alpha, b, &ldb, a, &lda, &beta, c, &ldc, 1, 1);
 }
-void call_syrk(blasint k, blasint rows, const double* x, double* g) {
-  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, k, rows, 1.0, x, k, 0.0, g, k);
+// Row-major X (rows x k) is column-major X^T; G = X^T X = (X^T)(X^T)^T, and
+// the row-major upper triangle is the column-major lower one.
+void call_syrk(int k, int rows, const double* x, double* g) {
+  const double one = 1.0;
+  const double zero = 0.0;
+  dsyrk_("L", "N", &k, &rows, &one, x, &k, &zero, g, &k, 1, 1);
 }
-void call_syrk(blasint k, blasint rows, const float* x, float* g) {
-  cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, k, rows, 1.0f, x, k, 0.0f, g, k);
+void call_syrk(int k, int rows, const float* x, float* g) {
+  const float one = 1.0f;
+  const float zero = 0.0f;
+  ssyrk_("L", "N", &k, &rows, &one, x, &k, &zero, g, &k, 1, 1);
 }
 
 template <typename T>
@@ -54,9 +61,8 @@ void gemm_any(bool transpose_a, bool transpose_b, std::int64_t rows, std::int64_
               std::int64_t inner, T alpha, const T* a, std::int64_t lda, const T* b,
               std::int64_t ldb, T beta, T* c, std::int64_t ldc) {
   if (scale_only_if_empty(rows, cols, inner, beta, c, ldc)) return;
-  call_gemm(op(transpose_a), op(transpose_b), static_cast<blasint>(rows),
-            static_cast<blasint>(cols), static_cast<blasint>(inner), alpha, a, ld(lda), b,
-            ld(ldb), beta, c, ld(ldc));
+  call_gemm(op(transpose_a), op(transpose_b), static_cast<int>(rows), static_cast<int>(cols),
+            static_cast<int>(inner), alpha, a, ld(lda), b, ld(ldb), beta, c, ld(ldc));
 }
 
 template <typename T>
@@ -65,7 +71,7 @@ void gram_any(const T* x, std::int64_t rows, std::int64_t k, T* g) {
     std::fill(g, g + k * k, T(0));
     return;
   }
-  call_syrk(static_cast<blasint>(k), static_cast<blasint>(rows), x, g);
+  call_syrk(static_cast<int>(k), static_cast<int>(rows), x, g);
   symmetrize_upper(g, k);
 }
 

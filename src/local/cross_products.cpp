@@ -1,11 +1,10 @@
 #include "gridnmf/local/cross_products.hpp"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
+#include "fortran_blas.hpp"
 #include "gridnmf/local/blas.hpp"
 
 namespace gridnmf::local {
@@ -14,12 +13,21 @@ std::string to_string(ProductLayout layout) {
   return layout == ProductLayout::kWide ? "wide" : "tall";
 }
 
+std::string blas_core_name() {
+#if GRIDNMF_HAVE_OPENBLAS_CORENAME
+  if (openblas_get_corename != nullptr) {
+    if (const char* name = openblas_get_corename()) return name;
+  }
+#endif
+  return "";
+}
+
 ProductLayout preferred_product_layout() {
   if (const char* forced = std::getenv("GRIDNMF_PRODUCT_LAYOUT")) {
     if (std::strcmp(forced, "wide") == 0) return ProductLayout::kWide;
     if (std::strcmp(forced, "tall") == 0) return ProductLayout::kTall;
   }
-  const std::string core = openblas_get_corename();
+  const std::string core = blas_core_name();
   for (const char* avx512 : {"SkylakeX", "Cooperlake", "SapphireRapids"}) {
     if (core.find(avx512) != std::string::npos) return ProductLayout::kWide;
   }

@@ -1,17 +1,11 @@
 #include "gridnmf/local/nnls_bpp.hpp"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
 
+#include "fortran_blas.hpp"
 #include "gridnmf/local/blas.hpp"
-
-// LAPACK through its Fortran symbol (OpenBLAS exports it; Debian ships no lapacke.h).
-// Fortran LAPACK; the trailing argument is the hidden length of `uplo`.
-extern "C" void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info,
-                        std::size_t uplo_length);
 
 namespace gridnmf::local {
 
@@ -319,12 +313,13 @@ void BppSolver<T>::solve_rows_batched(std::int64_t begin, std::int64_t end, cons
     for (std::int64_t a = 0; a < f; ++a) b[t * f + a] = c_row[passive_[a]];
   }
   // Row form of x = G_FF^{-1} c: x^T = c^T (U^T U)^{-1} = c^T U^{-1} U^{-T}.
-  const auto rows = static_cast<blasint>(n);
-  const auto cols = static_cast<blasint>(f);
-  cblas_dtrsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, rows, cols, 1.0,
-              factor_.data(), cols, b, cols);
-  cblas_dtrsm(CblasRowMajor, CblasRight, CblasUpper, CblasTrans, CblasNonUnit, rows, cols, 1.0,
-              factor_.data(), cols, b, cols);
+  // Row-major B (n x f) times U^{-1} from the right is, column-major, the
+  // left solve with the lower factor L = U^T stored in the same memory.
+  const auto rows = static_cast<int>(n);
+  const auto cols = static_cast<int>(f);
+  const double one = 1.0;
+  dtrsm_("L", "L", "N", "N", &cols, &rows, &one, factor_.data(), &cols, b, &cols, 1, 1, 1, 1);
+  dtrsm_("L", "L", "T", "N", &cols, &rows, &one, factor_.data(), &cols, b, &cols, 1, 1, 1, 1);
   for (std::int64_t a = 0; a < f; ++a) {
     std::copy_n(gram_.data() + passive_[a] * k_, k_, gram_rows_.data() + a * k_);
   }

@@ -15,7 +15,7 @@ TIMEOUT = 120  # seconds; a hang fails the test instead of the whole suite
 
 
 def command(ranks, *args):
-    return [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf, *map(str, args)]
+    return [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf, *map(str, args)]
 
 
 def run(ranks, *args, expect=0, env=None):

@@ -68,7 +68,7 @@ class BadInput(unittest.TestCase):
 
     @staticmethod
     def command(ranks, args):
-        return [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf,
+        return [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf,
                 *map(str, args)]
 
     @classmethod
@@ -146,7 +146,7 @@ class BadInput(unittest.TestCase):
             (["--input", self.good, "--rank", 3, "--checkpoint", self.checkpoint, "--resume"], 2,
              "belongs to another problem: --rank was 4, now 3"),
             (good + ["--algorithm", "hals", "--checkpoint", self.checkpoint, "--resume"], 2,
-             "--algorithm was mu, now hals"),
+             "--algorithm was bpp, now hals"),  # bpp: the default for frobenius
             (good + ["--l1-h", 0.5, "--checkpoint", self.checkpoint, "--resume"], 2,
              "--l1-h was 0, now 0.5"),
             (good + ["--precision", "float32", "--checkpoint", self.checkpoint, "--resume"], 2,

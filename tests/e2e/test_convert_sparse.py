@@ -38,7 +38,7 @@ def gzip_file(path, target=None):
 
 
 def command(ranks, args):
-    return [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf, "convert",
+    return [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf, "convert",
             *map(str, args)]
 
 

@@ -30,7 +30,7 @@ ENVI_TYPES = {1: "u1", 2: "i2", 3: "i4", 4: "f4", 5: "f8", 12: "u2"}
 
 
 def run(ranks, *args, expect=0):
-    command = [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf, *map(str, args)]
+    command = [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf, *map(str, args)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
     if expect is not None and done.returncode != expect:
         raise AssertionError(f"{' '.join(command)} exited {done.returncode}, expected {expect}\n"

@@ -32,7 +32,7 @@ WORKERS = 3  # most of a failing run is mpiexec start-up, not work
 
 
 def command(ranks, args):
-    return [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf, *map(str, args)]
+    return [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf, *map(str, args)]
 
 
 def attempt(ranks, args, env=None):

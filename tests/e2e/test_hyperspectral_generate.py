@@ -22,7 +22,7 @@ SCENE = ["--kind", "hyperspectral", "--rows", 23, "--cols", 17, "--bands", 31]
 
 def run(ranks, *args, expect=0):
     """Runs gridnmf on `ranks` ranks; returns the completed process."""
-    command = [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf, *map(str, args)]
+    command = [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf, *map(str, args)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
     if expect is not None and done.returncode != expect:
         raise AssertionError(

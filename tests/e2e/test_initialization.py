@@ -26,7 +26,7 @@ TIMEOUT = 120
 
 
 def run(ranks, *args, expect=0):
-    command = [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf, *map(str, args)]
+    command = [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf, *map(str, args)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
     if expect is not None and done.returncode != expect:
         raise AssertionError(

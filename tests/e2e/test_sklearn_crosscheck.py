@@ -69,7 +69,7 @@ class SklearnCrossCheck(unittest.TestCase):
 
     def gridnmf(self, ranks, *args):
         out = os.path.join(self.tmp.name, "out.h5")
-        command = [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf, "factorize",
+        command = [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf, "factorize",
                    "--input", self.input, "--rank", "5", "--init", "file:" + self.start,
                    "--output", out, "--quiet", *map(str, args)]
         subprocess.run(command, check=True, timeout=300)

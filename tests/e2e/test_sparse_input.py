@@ -78,7 +78,7 @@ class SparseInput(unittest.TestCase):
 
     @staticmethod
     def command(ranks, args):
-        return [Paths.mpiexec, "-n", str(ranks), "--oversubscribe", Paths.gridnmf,
+        return [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf,
                 *map(str, args)]
 
     def run_ok(self, ranks, args):

@@ -28,7 +28,7 @@ class SparseScale(unittest.TestCase):
             write_random_csr(source, ROWS, COLS, NONZEROS, seed=3)
             out, report = os.path.join(tmp, "out.h5"), os.path.join(tmp, "report.json")
             done = subprocess.run(
-                [Paths.mpiexec, "-n", "2", "--oversubscribe", Paths.gridnmf, "factorize",
+                [Paths.mpiexec, "-n", "2", Paths.gridnmf, "factorize",
                  "--input", source, "--rank", str(RANK), "--max-iter", "2", "--tol", "0",
                  "--output", out, "--report", report, "--print-every", "1"],
                 capture_output=True, text=True, timeout=300)

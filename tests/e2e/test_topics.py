@@ -371,10 +371,11 @@ class Progress(unittest.TestCase):
             with self.subTest(ranks=ranks, source=os.path.basename(source)):
                 out = os.path.join(self.tmp.name, f"kl_{ranks}.h5")
                 done = th.run(ranks, ["factorize", "--input", source, "--rank", 3, "--loss", "kl",
-                                      "--max-iter", 25, "--tol", 1e-9, "--output", out])
+                                      "--max-iter", 25, "--tol", 1e-9, "--print-every", 10,
+                                      "--output", out])
                 self.assertEqual(done.returncode, 0, done.stderr)
                 lines = [l for l in done.stdout.splitlines() if l.startswith("iter ")]
-                # The default --print-every is 10: the first line, then every 10th.
+                # --print-every 10: the first line, then every 10th.
                 self.assertEqual([int(l.split()[1]) for l in lines], [1, 10, 20])
                 w, h = th.factors(out)
                 wh = w @ h

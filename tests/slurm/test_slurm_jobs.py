@@ -286,6 +286,13 @@ def run_jobs(checks, gridnmf, work, timeout):
                         OUTPUT="factorize.h5", REPORT="factorize.json",
                         EXTRA="--rank 6 --max-iter 25 --print-every 5"),
         "--ntasks=2", "--time=5", "--output=factorize-%j.out")
+    # The same script with mpirun as the launcher (it reads the allocation itself).
+    jobs["factorize_mpirun"] = sbatch(
+        f"{JOBS}/factorize.sbatch", work,
+        job_environment(gridnmf, CONFIG=f"{CONFIGS}/factorize.ini", INPUT="problem.h5",
+                        OUTPUT="factorize_mpirun.h5", LAUNCH="mpirun",
+                        EXTRA="--rank 6 --max-iter 25 --print-every 5"),
+        "--ntasks=2", "--time=5", "--output=factorize-mpirun-%j.out")
     jobs["unmix"] = sbatch(
         f"{JOBS}/unmix.sbatch", work,
         job_environment(gridnmf, CONFIG=f"{CONFIGS}/unmix.ini", INPUT="scene.h5",
@@ -318,7 +325,9 @@ def run_jobs(checks, gridnmf, work, timeout):
                  f"still queued or running: {pending}")
     print(f"jobs done after {time.time() - start:.0f} s")
 
+    check_site_markers(checks)
     check_factorize(checks, work, jobs["factorize"])
+    check_factorize_mpirun(checks, work, jobs["factorize_mpirun"])
     check_unmix(checks, work, jobs["unmix"])
     check_study(checks, work, jobs["strong_scaling"], "strong", "strong",
                 {(1, None): (200, 150), (2, "2x1"): (200, 150), (4, None): (200, 150)})
@@ -338,6 +347,29 @@ def check_factorize(checks, work, job):
     checks.check(report["ranks"] == 2 and report["iterations"] == 25
                  and report["rows"] == 240 and report["cols"] == 180,
                  "factorize.sbatch: REPORT written with 2 ranks, 25 iterations, 240 x 180")
+
+
+def check_site_markers(checks):
+    """Every script has the places a site fills in and sets every BLAS's threads."""
+    for name in sorted(os.listdir(JOBS)):
+        text = read_text(os.path.join(JOBS, name))
+        for marker in ("##SBATCH --account=", "##SBATCH --partition=", "# module load",
+                       "LAUNCH=${LAUNCH:-srun}"):
+            checks.check(marker in text, f"{name}: has '{marker}'")
+        for variable in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                         "OMP_NUM_THREADS"):
+            checks.check(re.search(rf"export .*{variable}=\$threads", text, re.DOTALL) is not None,
+                         f"{name}: exports {variable}")
+
+
+def check_factorize_mpirun(checks, work, job):
+    if not job_completed(checks, job, "factorize.sbatch with LAUNCH=mpirun",
+                         [f"{work}/factorize-mpirun-{job}.out"]):
+        return
+    w, h, attrs = factors(f"{work}/factorize_mpirun.h5")
+    checks.check(w.shape == (240, 6) and h.shape == (6, 180) and attrs["iterations"] == 25
+                 and attrs["grid"] in ("1x2", "2x1"),
+                 "factorize.sbatch with LAUNCH=mpirun: 2 ranks, 25 iterations", str(attrs.get("grid")))
 
 
 def check_unmix(checks, work, job):

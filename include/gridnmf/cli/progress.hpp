@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "gridnmf/algorithms/alternating_driver.hpp"
 
 namespace gridnmf::cli {
@@ -19,15 +21,18 @@ struct LossScale {
 };
 
 // Prints progress on one rank (rank 0, unless quiet): one line per `every`
-// iterations and a final summary.
+// iterations (and the first), each with the share of `max_iterations` done,
+// the relative objective change next to `tolerance` and an estimate of the
+// time left, then a final summary; a run stopped by max_iterations before
+// meeting the tolerance gets one more line saying what to try.
 class ProgressPrinter {
  public:
-  ProgressPrinter(bool enabled, int every, LossScale scale = {})
-      : enabled_(enabled), every_(every), scale_(scale) {}
+  ProgressPrinter(bool enabled, int every, int max_iterations = 0, LossScale scale = {})
+      : enabled_(enabled), every_(every), max_iterations_(max_iterations), scale_(scale) {}
 
   // The same printer, describing the loss with `scale`.
   ProgressPrinter with_scale(const LossScale& scale) const {
-    return ProgressPrinter(enabled_, every_, scale);
+    return ProgressPrinter(enabled_, every_, max_iterations_, scale);
   }
 
   void message(const std::string& text) const;
@@ -44,10 +49,18 @@ class ProgressPrinter {
  private:
   bool enabled_;
   int every_;
+  int max_iterations_;
   LossScale scale_;
-  // The objective of the iteration before, for the relative change.
+  // What the lines need from earlier iterations (this printer sees every one).
   mutable double previous_objective_ = 0.0;
-  mutable int previous_iteration_ = -1;
+  mutable double last_change_ = -1.0;
+  mutable int first_iteration_ = -1;
+  mutable int last_iteration_ = 0;
+  mutable double first_seconds_ = 0.0;
 };
+
+// The default --print-every for a run of at most `max_iterations`: about 40
+// progress lines per run.
+int automatic_print_every(int max_iterations);
 
 }  // namespace gridnmf::cli

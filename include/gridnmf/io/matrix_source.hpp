@@ -23,6 +23,9 @@ struct SourceMetadata {
   std::int64_t image_rows = 0;  // pixel j is image row j % image_rows,
   std::int64_t image_cols = 0;  // column j / image_rows (column-major)
   std::vector<std::string> endmember_names;
+  // The input's reference spectra (/W_true, bands x endmembers) when it has
+  // them with one column per endmember name: unmix names W's columns by them.
+  LocalMatrix<double> reference_spectra;
   std::vector<std::string> band_names;
   std::optional<double> data_ignore_value;  // ENVI: such values read as 0
   std::vector<std::string> row_names;  // one per row of V (genes, words), when the input has them
@@ -60,6 +63,10 @@ class MatrixSource {
   std::int64_t stored_nonzeros() const;
   // True when V is the transpose of the stored matrix.
   bool transposed() const;
+  // True when the input's own image shape (its rows x cols attributes) counts
+  // the rows of V, not its columns: a scene stored pixels x bands, which
+  // needs --transpose. Replicated.
+  bool pixels_along_rows() const;
   // "dense float64", "sparse CSR int64, 353160 nonzeros", "10x Genomics CSC ...".
   std::string kind() const;
   const SourceMetadata& metadata() const;
@@ -98,6 +105,7 @@ class MatrixSource {
   MatrixSource(std::unique_ptr<Impl> impl, bool transpose);
   std::unique_ptr<Impl> impl_;
   bool transpose_ = false;
+  bool stored_pixels_as_rows_ = false;
   SourceMetadata metadata_;  // the impl's, with names swapped when transposed
 };
 

@@ -39,6 +39,12 @@ struct RunDescription {
   // `writer` true on the one rank that writes small datasets), for what a
   // command adds, e.g. unmix's image shape and wavelengths. Collective.
   std::function<void(hid_t file, bool writer)> write_extra;
+  // Names of the three dimensions (rows of W, k, columns of H), written as
+  // HDF5 dimension scales /<name> (0-based indices) attached to /W and /H, so
+  // xarray, h5py and netCDF tools show them.
+  std::string row_dimension = "feature";
+  std::string rank_dimension = "component";
+  std::string col_dimension = "sample";
 };
 
 // Writes /history/ (iteration, relative_error, objective, seconds) into an

@@ -17,9 +17,13 @@ enum class ProductLayout { kTall, kWide };
 std::string to_string(ProductLayout layout);
 
 // The layout for this machine: GRIDNMF_PRODUCT_LAYOUT=tall|wide if set, else
-// kWide for OpenBLAS's AVX-512 cores and kTall otherwise. Deterministic for a
-// machine, so repeated runs round identically.
+// kWide for OpenBLAS's AVX-512 cores and kTall otherwise (any other BLAS, whose
+// kernel set cannot be asked, gets kTall). Deterministic for a machine, so
+// repeated runs round identically.
 ProductLayout preferred_product_layout();
+
+// OpenBLAS's kernel-set name (e.g. "Haswell"), or "" for any other BLAS.
+std::string blas_core_name();
 
 // The products V^T X and V Y of an iteration, for a row-major V block
 // (rows x cols) that is never copied. Keeps the scratch kWide needs.
