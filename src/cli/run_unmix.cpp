@@ -136,6 +136,9 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
   io::write_attribute(file, "volume_epsilon", terms.volume_epsilon);
   io::write_attribute(file, "sparsity_weight", terms.half_norm_weight);
   io::write_attribute(file, "structured_energy", scale.structured_energy);
+  io::write_attribute(file, "structure_share", scale.structure_share);
+  io::write_attribute(file, "sparsity_multiplier", scale.sparsity);
+  if (scale.pixel_purity >= 0.0) io::write_attribute(file, "pixel_purity", scale.pixel_purity);
   // HySime's estimates, whether or not --endmembers auto used them.
   io::write_attribute(file, "estimated_endmembers", subspace.dimension);
   io::write_attribute(file, "estimated_snr_db", subspace.snr_db());
@@ -159,6 +162,27 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
     io::write_attribute(names.get(), "matched_by",
                         std::string("smallest spectral angle to the input's /W_true (Hungarian)"));
   }
+}
+
+// What the per-scene rule measured and chose, in one line (README "unmix").
+std::string weights_rule_line(const unmix::RelativeWeights& weights,
+                              const unmix::DataScale& scale) {
+  std::string line = "weights from the scene: ";
+  if (weights.sparsity_auto) {
+    line += "pixel purity " + number("%.2f", scale.pixel_purity) +
+            " (share of pixels > 0.9 one endmember on the SPA pixels) -> sparsity " +
+            number("%.2g", scale.sparsity);
+  } else {
+    line += "sparsity " + number("%.4g", scale.sparsity) + " as given";
+  }
+  if (weights.volume > 0.0) {
+    line += "; structured residual " +
+            (scale.noise_energy > 0.0
+                 ? number("%.3g", scale.structured_energy / scale.noise_energy) + " x the noise"
+                 : std::string("with no noise")) +
+            " -> volume counts " + number("%.2f", scale.structure_share) + " of it";
+  }
+  return line;
 }
 
 // HySime on V V^T: the noise and the signal subspace dimension (the number
@@ -232,6 +256,7 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   SolverSettings solver = scaled_settings(f.solver, prepared.scale);
   solver.unmixing = unmix::absolute_terms(options.weights, scale);
   solver.validate();
+  printer.message(weights_rule_line(options.weights, scale));
   printer.message("unmixing terms: sum-to-one delta " +
                   number("%.4g", solver.unmixing.sum_to_one_weight) + ", volume lambda " +
                   number("%.4g", solver.unmixing.volume_weight) + " (structured residual " +

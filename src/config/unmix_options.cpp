@@ -39,6 +39,10 @@ void UnmixOptions::validate() const {
   if (weights.sparsity > 0.0 && factorize.solver.algorithm == Algorithm::kMu) {
     throw UsageError("--sparsity needs --algorithm hals or bpp");
   }
+  if (weights.sparsity_auto && factorize.solver.algorithm == Algorithm::kMu) {
+    throw UsageError("--sparsity auto needs --algorithm hals or bpp; give --sparsity 0 with "
+                     "--algorithm mu");
+  }
   if ((weights.volume > 0.0 || weights.volume_floor > 0.0) &&
       factorize.solver.algorithm == Algorithm::kMu) {
     throw UsageError("--volume needs --algorithm hals or bpp; use --volume 0 --volume-floor 0 "
@@ -64,6 +68,14 @@ void UnmixOptions::validate() const {
   checked.validate();
 }
 
+std::string UnmixOptions::sparsity_text() const {
+  if (weights.sparsity_auto) return "auto";
+  std::ostringstream text;
+  text.precision(17);
+  text << weights.sparsity;
+  return text.str();
+}
+
 std::string UnmixOptions::to_text() const {
   std::ostringstream text;
   text.precision(17);
@@ -73,7 +85,7 @@ std::string UnmixOptions::to_text() const {
        << "volume = " << weights.volume << "\n"
        << "volume-floor = " << weights.volume_floor << "\n"
        << "volume-epsilon = " << weights.volume_epsilon << "\n"
-       << "sparsity = " << weights.sparsity << "\n";
+       << "sparsity = " << sparsity_text() << "\n";
   return text.str();
 }
 

@@ -87,6 +87,7 @@ void write_contents(hid_t file, const ProcessGrid& grid, const Distribution& dis
   write_attribute(file, "volume", problem.volume);
   write_attribute(file, "volume_floor", problem.volume_floor);
   write_attribute(file, "volume_epsilon", problem.volume_epsilon);
+  write_attribute(file, "sparsity", problem.sparsity);
   write_attribute(file, "normalize", problem.normalize);
   write_attribute(file, "fix_w", problem.fix_w);
   write_attribute(file, "orientation", problem.orientation);
@@ -136,6 +137,9 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
   }
   if (stored.orientation != current.orientation) {
     refuse("--transpose", stored.orientation, current.orientation);
+  }
+  if (stored.sparsity != current.sparsity) {
+    refuse("--sparsity", stored.sparsity, current.sparsity);
   }
   if (stored.fix_w != current.fix_w &&
       (stored.fix_w.empty() || current.fix_w.empty() || !same_file(stored.fix_w, current.fix_w))) {
@@ -237,6 +241,9 @@ CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::st
       }
       if (H5Aexists(file, "normalize") > 0) {
         problem.normalize = read_string_attribute(file, "normalize");
+      }
+      if (H5Aexists(file, "sparsity") > 0) {
+        problem.sparsity = read_string_attribute(file, "sparsity");
       }
       if (H5Aexists(file, "fix_w") > 0) problem.fix_w = read_string_attribute(file, "fix_w");
       if (H5Aexists(file, "orientation") > 0) {
