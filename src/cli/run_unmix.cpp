@@ -164,6 +164,10 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
   }
 }
 
+// Above this many, HySime's dimension is more likely variability and
+// band-correlated noise than endmembers (README "unmix"): a warning.
+constexpr std::int64_t kPlausibleEndmembers = 10;
+
 // What the per-scene rule measured and chose, in one line (README "unmix").
 std::string weights_rule_line(const unmix::RelativeWeights& weights,
                               const unmix::DataScale& scale) {
@@ -234,6 +238,17 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
                   number("%.4g", std::sqrt(subspace.noise_power / static_cast<double>(dist.rows()))) +
                   " per band, SNR " + number("%.1f", subspace.snr_db()) +
                   " dB, signal subspace dimension " + std::to_string(subspace.dimension));
+  if (subspace.dimension > kPlausibleEndmembers) {
+    // Real scenes have more directions above the noise than endmembers
+    // (variability, illumination, noise correlated across bands that the
+    // band regression takes for signal): samson 74, jasper_ridge 18.
+    printer.message("warning: HySime's signal subspace dimension " +
+                    std::to_string(subspace.dimension) + " is above " +
+                    std::to_string(kPlausibleEndmembers) +
+                    ": on real scenes it counts every direction with signal above the noise, "
+                    "endmember variability included; treat it as an upper bound" +
+                    (options.estimate_endmembers ? " and give --endmembers K" : ""));
+  }
   if (options.estimate_endmembers) {
     const std::int64_t largest = std::min(dist.rows(), dist.cols());
     if (subspace.dimension < 1 || subspace.dimension > largest) {
@@ -243,6 +258,15 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
     }
     f.rank = subspace.dimension;
     printer.message("--endmembers auto: " + std::to_string(f.rank) + " endmembers");
+    // HySime is deterministic: a resume estimates what the checkpoint holds,
+    // unless the data changed (which the fingerprint check catches first).
+    if (resume_from && resume_from->problem.rank != f.rank) {
+      throw Error("--endmembers auto found " + std::to_string(f.rank) + " endmembers but the "
+                  "checkpoint " + checkpoint.options.path + " holds " +
+                  std::to_string(resume_from->problem.rank) + "; resume with --endmembers " +
+                  std::to_string(resume_from->problem.rank));
+    }
+    checkpoint.problem.rank = f.rank;  // the checkpoint records the estimate
   }
   clock.stop();
 
@@ -423,6 +447,7 @@ void run_unmix(const UnmixOptions& options) {
   checkpoint.problem.volume = options.weights.volume;
   checkpoint.problem.volume_floor = options.weights.volume_floor;
   checkpoint.problem.volume_epsilon = options.weights.volume_epsilon;
+  checkpoint.problem.sparsity = options.sparsity_text();
   std::optional<io::CheckpointHeader> resume_from;
   if (f.checkpoint.resume) {
     resume_from = open_resume_point(MPI_COMM_WORLD, f.checkpoint.path, checkpoint.problem);

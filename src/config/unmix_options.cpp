@@ -17,10 +17,6 @@ FactorizeOptions UnmixOptions::unmixing_defaults() {
 }
 
 void UnmixOptions::validate() const {
-  if (estimate_endmembers && factorize.checkpoint.enabled()) {
-    throw UsageError("--endmembers auto cannot be combined with --checkpoint: run once with "
-                     "auto and give the printed number of endmembers to the checkpointed run");
-  }
   if (!estimate_endmembers && factorize.rank <= 0) {
     throw UsageError("--endmembers must be a positive integer, got " +
                      std::to_string(factorize.rank));
@@ -39,14 +35,14 @@ void UnmixOptions::validate() const {
   if (weights.sparsity > 0.0 && factorize.solver.algorithm == Algorithm::kMu) {
     throw UsageError("--sparsity needs --algorithm hals or bpp");
   }
-  if (weights.sparsity_auto && factorize.solver.algorithm == Algorithm::kMu) {
-    throw UsageError("--sparsity auto needs --algorithm hals or bpp; give --sparsity 0 with "
-                     "--algorithm mu");
-  }
   if ((weights.volume > 0.0 || weights.volume_floor > 0.0) &&
       factorize.solver.algorithm == Algorithm::kMu) {
     throw UsageError("--volume needs --algorithm hals or bpp; use --volume 0 --volume-floor 0 "
-                     "with --algorithm mu");
+                     "--sparsity 0 with --algorithm mu");
+  }
+  if (weights.sparsity_auto && factorize.solver.algorithm == Algorithm::kMu) {
+    throw UsageError("--sparsity auto needs --algorithm hals or bpp; give --sparsity 0 with "
+                     "--algorithm mu");
   }
   if (!factorize.solver.loss.is_frobenius()) {
     throw UsageError("gridnmf unmix supports --loss frobenius only (sum-to-one and volume "

@@ -122,7 +122,7 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
     refuse("matrix shape", std::to_string(stored.rows) + " x " + std::to_string(stored.cols),
            std::to_string(current.rows) + " x " + std::to_string(current.cols));
   }
-  if (stored.rank != current.rank) {
+  if (stored.rank != current.rank && current.rank != 0) {  // 0: estimated later
     refuse("--rank", std::to_string(stored.rank), std::to_string(current.rank));
   }
   if (stored.algorithm != current.algorithm) {
@@ -137,9 +137,6 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
   }
   if (stored.orientation != current.orientation) {
     refuse("--transpose", stored.orientation, current.orientation);
-  }
-  if (stored.sparsity != current.sparsity) {
-    refuse("--sparsity", stored.sparsity, current.sparsity);
   }
   if (stored.fix_w != current.fix_w &&
       (stored.fix_w.empty() || current.fix_w.empty() || !same_file(stored.fix_w, current.fix_w))) {
@@ -156,6 +153,9 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
     if (values.first != values.second) {
       refuse(option, number_text(values.first), number_text(values.second));
     }
+  }
+  if (stored.sparsity != current.sparsity) {
+    refuse("--sparsity", stored.sparsity, current.sparsity);
   }
 }
 

@@ -61,7 +61,9 @@ struct CheckpointProblem {
 };
 
 // Throws UsageError naming the first option in which `stored` (read from the
-// checkpoint `path`) differs from `current`. Replicated.
+// checkpoint `path`) differs from `current`. A current rank of 0 (unmix's
+// --endmembers auto, known only once V is read) is not compared here; the
+// caller checks the estimate against stored.rank. Replicated.
 void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem& current,
                         const std::string& path);
 
