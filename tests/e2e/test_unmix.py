@@ -231,6 +231,7 @@ class Unmix(unittest.TestCase):
                    "--max-iter", 30)
         self.assertIn("HySime: noise RMS", done.stdout)
         self.assertIn("--endmembers auto: 4 endmembers", done.stdout)
+        self.assertNotIn("warning: HySime", done.stdout)  # only above 10 dimensions
         self.assertIn("spa chose pixels", done.stdout)  # --init auto tries both starts
         r = read(out)
         self.assertEqual(r["W"].shape, (43, 4))
