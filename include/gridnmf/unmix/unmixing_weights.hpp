@@ -42,7 +42,7 @@ struct RelativeWeights {
 // when S is at least `noise_energy` (the noise a rank-k model leaves), none
 // below half of it, linearly between. Real scenes leave the simplex for
 // structured reasons far above their noise (samson S = 13 x, jasper_ridge
-// 4.5 x the noise HySime measures); on generated scenes S is a leftover of
+// 4.7 x the noise HySime measures); on generated scenes S is a leftover of
 // non-white noise or of a little non-linearity (saturated bands), below a
 // fifth of the noise, and pulling the simplex in then only shrinks it past
 // the true one. Pure.
