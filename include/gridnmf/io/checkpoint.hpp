@@ -45,6 +45,8 @@ struct CheckpointProblem {
   // gridnmf unmix's relative weights (--sum-to-one, --volume, --volume-floor,
   // --volume-epsilon); 0 for factorize, and in checkpoints that lack them.
   double sum_to_one = 0.0, volume = 0.0, volume_floor = 0.0, volume_epsilon = 0.0;
+  // --sparseness-w, --sparseness-h; 0 (off) in checkpoints that lack them.
+  double sparseness_w = 0.0, sparseness_h = 0.0;
   // Set once V is read; compared by check_same_data, not check_same_problem.
   InputFingerprint data;
   // --normalize changes V and --fix-w the problem; "none" and "" in
