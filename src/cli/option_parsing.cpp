@@ -453,6 +453,27 @@ std::optional<ImagesOptions> parse_images(const std::vector<std::string>& args, 
   return options;
 }
 
+std::optional<PcaOptions> parse_pca(const std::vector<std::string>& args, bool print) {
+  PcaOptions options;
+  bool no_center = false;
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  problem.add_options()
+      ("input", po::value(&options.input), "HDF5 file with the dense matrix V (features x samples)")
+      ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V")
+      ("rank", po::value(&options.rank), "number of principal components k")
+      ("output", po::value(&options.output), "HDF5 file to write /W (components), /H (scores), /mean, /singular_values to")
+      ("no-center", po::bool_switch(&no_center), "do not subtract the mean column (the truncated SVD of V itself)")
+      ("power-iterations", po::value(&options.power_iterations)->default_value(options.power_iterations), "power iterations of the randomized range finder (more: more accurate trailing components)")
+      ("seed", po::value(&options.seed)->default_value(options.seed), "seed of the random test matrix")
+      ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
+  if (!parse_or_help(args, problem, "pca --input FILE --rank K --output FILE", print)) {
+    return std::nullopt;
+  }
+  options.center = !no_center;
+  options.validate();
+  return options;
+}
+
 std::optional<TopOptions> parse_top(const std::vector<std::string>& args, bool print) {
   TopOptions options;
   po::options_description problem("Options (also accepted as 'name = value' lines in --config)");

@@ -152,12 +152,13 @@ void run_images(const ImagesOptions& options) {
     }
     picture::ComponentPicture picture;
     std::string input, dataset;
-    LocalMatrix<double> h;
+    LocalMatrix<double> h, mean;  // mean: the column PCA subtracted (gridnmf pca)
     double relative_error = -1.0;
     {
       const io::SerialFile result(options.result, "--result");
       picture.components = result.matrix("W");
       h = result.matrix("H");
+      if (result.has("mean")) mean = result.matrix("mean");
       input = options.input.empty() ? result.string_attribute("input") : options.input;
       dataset = options.dataset.empty() ? result.string_attribute("dataset") : options.dataset;
       if (dataset.empty()) dataset = "V";
@@ -190,7 +191,7 @@ void run_images(const ImagesOptions& options) {
       picture.reconstructions = LocalMatrix<double>(picture.components.rows, pairs);
       for (std::int64_t p = 0; p < picture.components.rows; ++p) {
         for (std::int64_t j = 0; j < pairs; ++j) {
-          double sum = 0.0;
+          double sum = mean.rows == picture.components.rows ? mean(p, 0) : 0.0;
           for (std::int64_t l = 0; l < h.rows; ++l) sum += picture.components(p, l) * h(l, picked[j]);
           picture.reconstructions(p, j) = sum;
         }

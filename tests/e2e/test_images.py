@@ -233,6 +233,28 @@ class PartsOfImages(unittest.TestCase):
         # Gaps between tiles are background.
         self.assertTrue(np.all(pixels[8:8 + grid_h, 8 + tile_w:8 + tile_w + 4, :3] == background))
 
+    def test_pca_equals_numpy_at_1_and_3_ranks(self):
+        data = self.small_image_set()
+        with h5py.File(data) as f:
+            v = f["V"][:]
+        centred = v - v.mean(axis=1, keepdims=True)
+        u, s, _ = np.linalg.svd(centred, full_matrices=False)
+        for ranks in (1, 3):
+            out = self.path(f"pca_{ranks}.h5")
+            done = self.run_gridnmf(ranks, "pca", "--input", data, "--rank", 4, "--output", out,
+                                    "--quiet")
+            self.assertEqual(done.returncode, 0, done.stderr)
+            with h5py.File(out) as f:
+                np.testing.assert_allclose(f["singular_values"][:], s[:4], rtol=1e-8)
+                np.testing.assert_allclose(f["mean"][:, 0], v.mean(axis=1), rtol=1e-12)
+                w, h = f["W"][:], f["H"][:]
+                # The same components up to sign (ours: entries sum >= 0).
+                np.testing.assert_allclose(np.abs(w.T @ u[:, :4]), np.eye(4), atol=1e-6)
+                self.assertTrue(np.all(w.sum(axis=0) >= 0))
+                reconstruction = w @ h + f["mean"][:]
+                expected = np.linalg.norm(v - reconstruction) / np.linalg.norm(v)
+                self.assertAlmostEqual(f.attrs["relative_error"], expected, delta=1e-8)
+
     def test_images_of_a_signed_result_and_missing_shape(self):
         result = self.path("signed.h5")
         rng = np.random.default_rng(1)

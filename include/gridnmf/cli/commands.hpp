@@ -3,6 +3,7 @@
 #include "gridnmf/config/convert_options.hpp"
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/config/images_options.hpp"
+#include "gridnmf/config/pca_options.hpp"
 #include "gridnmf/config/generate_options.hpp"
 #include "gridnmf/config/topic_options.hpp"
 #include "gridnmf/config/unmix_options.hpp"
@@ -38,6 +39,12 @@ void run_evaluate(const EvaluateOptions& options);
 // sparseness of the columns of W and rows of H. Rank 0 reads and draws (W is
 // small); collective over MPI_COMM_WORLD only for the agreed outcome.
 void run_images(const ImagesOptions& options);
+
+// `gridnmf pca`: the leading principal components of V's columns (mean
+// column subtracted unless --no-center) by the distributed randomized
+// truncated SVD; writes /W = U (components), /H = S V^T (scores), /mean and
+// /singular_values. Collective over MPI_COMM_WORLD.
+void run_pca(const PcaOptions& options);
 
 // `gridnmf unmix`: factorize with the unmixing defaults (VCA start,
 // sum-to-one and minimum-volume terms, BPP) and write the result with the
