@@ -149,6 +149,11 @@ Factorization<T> run_sparseness_updates(const ProcessGrid& grid, const Distribut
   const std::vector<std::int64_t> h_pieces = dist.h_piece_sizes(grid.col());
   const SparsenessConstraint& target = settings.sparseness;
   const MPI_Comm all = grid.all();
+  // Sparseness is defined for vectors of 2 or more entries (replicated check).
+  if ((target.w > 0 && m < 2) || (target.h > 0 && n < 2)) {
+    throw UsageError("--sparseness-w needs V with 2 or more rows, --sparseness-h 2 or more "
+                     "columns (sparseness of a single entry is undefined)");
+  }
 
   LocalMatrix<T> rows_by_k(v_block.rows(), k);  // W_i, then V_ij H_j^T (partial)
   LocalMatrix<T> cols_by_k(v_block.cols(), k);  // H_j^T, then V_ij^T W_i (partial)
