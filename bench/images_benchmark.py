@@ -49,20 +49,26 @@ def main():
     parser.add_argument("--gridnmf", default="build/gridnmf")
     parser.add_argument("--mpiexec", default="mpiexec")
     parser.add_argument("--out", default="fashion_bench")
+    parser.add_argument("--images", default=FASHION,
+                        help="IDX image file (default: the 60,000 Fashion-MNIST training images)")
     parser.add_argument("--rank", type=int, default=49)
     parser.add_argument("--iterations", type=int, default=20, help="for the timings")
     parser.add_argument("--picture-iterations", type=int, default=200,
                         help="for the sparseness table and the pictures")
     args = parser.parse_args()
-    if not os.path.exists(FASHION):
-        sys.exit(f"{FASHION} is not installed (Debian package dataset-fashion-mnist)")
+    if not os.path.exists(args.images):
+        sys.exit(f"{args.images} is not installed (Debian package dataset-fashion-mnist)")
     os.makedirs(args.out, exist_ok=True)
     data = os.path.join(args.out, "fashion.h5")
     if not os.path.exists(data):
-        run([args.mpiexec, "-n", "2", args.gridnmf, "convert", "--input", FASHION, "--output", data])
+        run([args.mpiexec, "-n", "2", args.gridnmf, "convert", "--input", args.images, "--output",
+             data])
     k = str(args.rank)
 
-    print(f"## Seconds per iteration, 784 x 60000, k = {k} (median of iterations 3..{args.iterations})\n")
+    with h5py.File(data) as f:
+        rows, cols = f["V"].shape
+    print(f"## Seconds per iteration, {rows} x {cols}, k = {k} "
+          f"(median of iterations 3..{args.iterations})\n")
     print("| algorithm | 1 rank | 2 ranks |")
     print("|---|---:|---:|")
     one_rank = dict(os.environ, OPENBLAS_NUM_THREADS="1")
