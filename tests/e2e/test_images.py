@@ -255,6 +255,26 @@ class PartsOfImages(unittest.TestCase):
                 expected = np.linalg.norm(v - reconstruction) / np.linalg.norm(v)
                 self.assertAlmostEqual(f.attrs["relative_error"], expected, delta=1e-8)
 
+    def test_fashion_mnist_parts_when_installed(self):
+        images = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"
+        if not os.path.exists(images):
+            self.skipTest(f"{images} not installed (Debian package dataset-fashion-mnist)")
+        data, result = self.path("fashion.h5"), self.path("fashion_sparse.h5")
+        done = self.run_gridnmf(2, "convert", "--input", images, "--output", data)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        done = self.run_gridnmf(2, "factorize", "--input", data, "--rank", 9, "--output", result,
+                                "--sparseness-w", 0.7, "--max-iter", 5, "--quiet")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        done = self.run_gridnmf(1, "images", "--result", result, "--reconstruct", 4)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("9 tiles (3 rows x 3 columns) of 28 x 28 pixels", done.stdout)
+        self.assertIn("columns of W 0.700", done.stdout)
+        with h5py.File(result) as f:
+            self.assertEqual(f.attrs["sparseness_w"], 0.7)
+            errors = f["history/relative_error"][:]
+        self.assertTrue(np.all(np.diff(errors) <= 1e-12), errors)
+        self.assertTrue(os.path.exists(self.path("fashion_sparse.png")))
+
     def test_images_of_a_signed_result_and_missing_shape(self):
         result = self.path("signed.h5")
         rng = np.random.default_rng(1)
