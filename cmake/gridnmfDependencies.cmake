@@ -14,6 +14,7 @@
 #   ScaLAPACK  the search described at gridnmf_find_scalapack below
 #   Boost      program_options >= 1.66
 #   ZLIB       gzip-compressed Matrix Market and UCI input
+#   PNG        libpng: image folders for convert, the pictures of `images`
 include(CMakeFindDependencyMacro)
 include(CheckSymbolExists)
 
@@ -195,6 +196,9 @@ gridnmf_find_dependency(Boost 1.66 COMPONENTS program_options)
 
 # Matrix Market and UCI docword input may be gzip-compressed.
 gridnmf_find_dependency(ZLIB)
+
+# PNG input (convert of an image folder) and output (gridnmf images).
+gridnmf_find_dependency(PNG)
 
 if(NOT TARGET gridnmf_deps::hdf5)
   add_library(gridnmf_deps::hdf5 INTERFACE IMPORTED)

@@ -29,8 +29,10 @@ packages=(
   libopenblas-dev libscalapack-openmpi-dev
   libboost-program-options-dev
   zlib1g-dev
+  libpng-dev
   libgtest-dev
   python3-h5py python3-numpy python3-sklearn python3-matplotlib
+  dataset-fashion-mnist
 )
 if [ "$with_slurm" = 1 ]; then
   packages+=(slurmctld slurmd slurm-client munge)

@@ -52,8 +52,41 @@ void SolverSettings::validate() const {
   if (fix_w && terms.active()) {
     throw UsageError("--fix-w cannot be combined with the unmixing terms (they act on W)");
   }
+  validate_sparseness();
   if (stopping.pg_tolerance > 0.0 && !loss.is_frobenius()) {
     throw UsageError("--pg-tol is defined for --loss frobenius only");
+  }
+}
+
+void SolverSettings::validate_sparseness() const {
+  const std::pair<const char*, double> targets[] = {{"--sparseness-w", sparseness.w},
+                                                    {"--sparseness-h", sparseness.h}};
+  for (const auto& [option, value] : targets) {
+    if (!(value >= 0.0 && value < 1.0)) {
+      throw UsageError(std::string(option) + " must be in (0, 1) (0 turns it off)");
+    }
+  }
+  if (!sparseness.active()) return;
+  // Where Hoyer's projected gradient does not apply: its step and objective
+  // are those of 0.5 ||V - WH||^2 alone.
+  if (!loss.is_frobenius()) {
+    throw UsageError("--sparseness-w/--sparseness-h support only --loss frobenius (the "
+                     "projected gradient step is that of the squared error)");
+  }
+  if (penalty_w.l1 > 0 || penalty_w.l2 > 0 || penalty_h.l1 > 0 || penalty_h.l2 > 0) {
+    throw UsageError("--sparseness-w/--sparseness-h cannot be combined with --l1-*/--l2-* "
+                     "(the constraint already sets the sparseness)");
+  }
+  if (unmixing.active()) {
+    throw UsageError("--sparseness-w/--sparseness-h cannot be combined with the unmixing terms");
+  }
+  if (fix_w) {
+    throw UsageError("--sparseness-w/--sparseness-h cannot be combined with --fix-w "
+                     "(H rows are rescaled into W)");
+  }
+  if (stopping.pg_tolerance > 0.0) {
+    throw UsageError("--pg-tol is not defined with --sparseness-w/--sparseness-h (the "
+                     "constraint set is not the non-negative orthant); use --tol");
   }
 }
 

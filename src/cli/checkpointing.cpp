@@ -33,6 +33,8 @@ io::CheckpointProblem checkpoint_problem(const FactorizeOptions& options,
   problem.l2_h = options.solver.penalty_h.l2;
   problem.normalize = to_string(options.normalize);
   problem.fix_w = options.fix_w;
+  problem.sparseness_w = options.solver.sparseness.w;
+  problem.sparseness_h = options.solver.sparseness.h;
   return problem;
 }
 

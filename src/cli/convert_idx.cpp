@@ -1,5 +1,6 @@
 // `gridnmf convert` of an IDX image set (MNIST, Fashion-MNIST) into the dense
-// layout factorize reads: V = pixels x images.
+// layout factorize reads: V = pixels x images. A plain file is read in
+// parallel (each rank its images); a gzip stream by rank 0.
 #include <mpi.h>
 
 #include <algorithm>
@@ -18,37 +19,34 @@
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/path_checks.hpp"
 #include "gridnmf/io/vector_dataset.hpp"
+#include "gridnmf/matrix/block_range.hpp"
 #include "gridnmf/version.hpp"
 
 namespace gridnmf::cli {
 
 namespace {
 
-// What rank 0 read: the images as V (pixels x images, row-major) and labels.
+// What rank 0 learns from the headers: the set's shape, and the labels.
 struct ImageSet {
   std::int64_t images = 0, image_rows = 0, image_cols = 0;
-  std::vector<std::uint8_t> v;  // rank 0 only
+  io::IdxHeader header;
   std::vector<std::int64_t> labels;
   std::string labels_path;
 };
 
-ImageSet read_image_set(const ConvertOptions& options) {
+ImageSet describe_image_set(const ConvertOptions& options) {
   io::check_input_file(options.input, "--input");
-  const io::IdxArray images = io::read_idx_bytes(options.input);
-  if (images.dims.size() != 3 && images.dims.size() != 2) {
-    throw Error("'" + options.input + "' has " + std::to_string(images.dims.size()) +
+  ImageSet set;
+  set.header = io::read_idx_header(options.input);
+  const std::vector<std::int64_t>& dims = set.header.dims;
+  if (dims.size() != 3 && dims.size() != 2) {
+    throw Error("'" + options.input + "' has " + std::to_string(dims.size()) +
                 " dimensions; an image set has 3 (images x rows x columns) or 2 (images x "
                 "pixels)");
   }
-  ImageSet set;
-  set.images = images.dims[0];
-  set.image_rows = images.dims[1];
-  set.image_cols = images.dims.size() == 3 ? images.dims[2] : 1;
-  const std::int64_t pixels = set.image_rows * set.image_cols;
-  set.v.resize(images.values.size());
-  for (std::int64_t i = 0; i < set.images; ++i) {
-    for (std::int64_t p = 0; p < pixels; ++p) set.v[p * set.images + i] = images.values[i * pixels + p];
-  }
+  set.images = dims[0];
+  set.image_rows = dims[1];
+  set.image_cols = dims.size() == 3 ? dims[2] : 1;
   set.labels_path = options.labels.empty() ? io::idx_labels_beside(options.input) : options.labels;
   if (!set.labels_path.empty()) {
     io::check_input_file(set.labels_path, "--labels");
@@ -63,11 +61,22 @@ ImageSet read_image_set(const ConvertOptions& options) {
   return set;
 }
 
+// Images [first, first + count) as pixels x count, row-major (V's layout).
+std::vector<std::uint8_t> as_columns(const std::uint8_t* images, std::int64_t count,
+                                     std::int64_t pixels) {
+  std::vector<std::uint8_t> block(static_cast<std::size_t>(pixels * count));
+  for (std::int64_t i = 0; i < count; ++i) {
+    for (std::int64_t p = 0; p < pixels; ++p) block[p * count + i] = images[i * pixels + p];
+  }
+  return block;
+}
+
 }  // namespace
 
 void convert_idx(const ConvertOptions& options) {
-  int world_rank = 0;
+  int world_rank = 0, world_size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &world_size);
   const ProgressPrinter printer(world_rank == 0 && !options.quiet, 0);
   if (!options.row_names.empty() || !options.col_names.empty()) {
     throw UsageError("--row-names and --col-names apply to Matrix Market and UCI docword input "
@@ -81,15 +90,36 @@ void convert_idx(const ConvertOptions& options) {
   ImageSet set;
   comm::agree_on_failure(MPI_COMM_WORLD, [&] {
     if (world_rank != 0) return;
-    set = read_image_set(options);
+    set = describe_image_set(options);
     reject_output_equal_to_input(options.output, {options.input, set.labels_path});
   });
-  std::int64_t shape[4] = {set.images, set.image_rows, set.image_cols,
-                           static_cast<std::int64_t>(set.labels.size())};
-  comm::broadcast(MPI_COMM_WORLD, shape, 4);
+  std::int64_t shape[6] = {set.images, set.image_rows, set.image_cols,
+                           static_cast<std::int64_t>(set.labels.size()),
+                           static_cast<std::int64_t>(set.header.dims.size()),
+                           set.header.compressed ? 1 : 0};
+  comm::broadcast(MPI_COMM_WORLD, shape, 6);
   const std::int64_t pixels = shape[1] * shape[2];
   set.labels.resize(static_cast<std::size_t>(shape[3]));
   comm::broadcast(MPI_COMM_WORLD, set.labels.data(), shape[3]);
+  set.header.data_offset = 4 + 4 * shape[4];
+  const bool compressed = shape[5] != 0;
+
+  // A plain file is read by every rank, a contiguous range of images each
+  // (its columns of V); a gzip stream by rank 0 alone.
+  const IndexRange mine = compressed ? IndexRange{0, world_rank == 0 ? shape[0] : 0}
+                                     : block_range(shape[0], world_size, world_rank);
+  std::vector<std::uint8_t> block;
+  comm::agree_on_failure(MPI_COMM_WORLD, [&] {
+    if (mine.size == 0) return;
+    if (compressed) {
+      const io::IdxArray images = io::read_idx_bytes(options.input);
+      block = as_columns(images.values.data(), mine.size, pixels);
+    } else {
+      const std::vector<std::uint8_t> images =
+          io::read_idx_values(options.input, set.header, mine.begin * pixels, mine.size * pixels);
+      block = as_columns(images.data(), mine.size, pixels);
+    }
+  });
 
   io::Hdf5Output output;
   output.path = options.output;
@@ -103,15 +133,20 @@ void convert_idx(const ConvertOptions& options) {
     io::Hdf5Handle data(H5Dcreate2(file, options.dataset.c_str(), H5T_STD_U8LE, space.get(),
                                    H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                         H5Dclose, "cannot create /" + options.dataset + " in " + options.output);
-    io::Hdf5Handle memory(H5Screate_simple(2, extent, nullptr), H5Sclose,
+    const hsize_t start[2] = {0, static_cast<hsize_t>(mine.begin)};
+    const hsize_t count[2] = {static_cast<hsize_t>(pixels), static_cast<hsize_t>(mine.size)};
+    io::Hdf5Handle memory(H5Screate_simple(2, count, nullptr), H5Sclose,
                           "cannot describe /" + options.dataset);
-    if (!writer) {
+    if (mine.size > 0) {
+      io::check_hdf5(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+                     "cannot select the columns of /" + options.dataset);
+    } else {
       H5Sselect_none(space.get());
       H5Sselect_none(memory.get());
     }
     io::Hdf5Handle transfer = io::collective_transfer();
     io::check_hdf5(H5Dwrite(data.get(), H5T_NATIVE_UINT8, memory.get(), space.get(),
-                            transfer.get(), writer ? set.v.data() : nullptr),
+                            transfer.get(), block.data()),
                    "cannot write /" + options.dataset + " in " + options.output);
     if (shape[3] > 0) io::write_vector_dataset(file, "col_labels", set.labels, writer);
     io::write_attribute(file, "image_rows", shape[1]);

@@ -23,6 +23,13 @@ void convert_sparse_text(const ConvertOptions& options, io::TextMatrixFormat for
 // joins the collective write. Collective over MPI_COMM_WORLD.
 void convert_idx(const ConvertOptions& options);
 
+// `convert` of a folder of PNG/PGM images of one size into a dense /V of
+// pixels x images (uint8, or uint16 when an image has 16-bit samples), one
+// column per file in name order, with image_rows and image_cols: every rank
+// reads a contiguous range of the files and writes its columns (parallel
+// HDF5). Collective over MPI_COMM_WORLD.
+void convert_image_folder(const ConvertOptions& options);
+
 // Throws UsageError if `output` exists and is one of `inputs`: replacing an
 // input file (a header, raw data, a matrix or name file) would destroy it.
 void reject_output_equal_to_input(const std::string& output,

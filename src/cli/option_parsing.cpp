@@ -216,6 +216,8 @@ void describe_factorize_options(po::options_description& problem, FactorizeOptio
       ("l2-w", po::value(&options.solver.penalty_w.l2)->default_value(0.0), "adds 0.5 * l2-w * ||W||_F^2")
       ("l1-h", po::value(&options.solver.penalty_h.l1)->default_value(0.0), "adds l1-h * sum(H) (sparser H)")
       ("l2-h", po::value(&options.solver.penalty_h.l2)->default_value(0.0), "adds 0.5 * l2-h * ||H||_F^2")
+      ("sparseness-w", po::value(&options.solver.sparseness.w)->default_value(0.0), "hold every column of W at Hoyer sparseness S exactly (0 < S < 1; projected gradient, Hoyer 2004); 0 disables")
+      ("sparseness-h", po::value(&options.solver.sparseness.h)->default_value(0.0), "hold every row of H at Hoyer sparseness S exactly (0 < S < 1; rows of H at unit L2 norm); 0 disables")
       ("grid", po::value(&text.grid), "process grid PRxPC (default: the one moving fewest words)")
       ("max-iter", po::value(&stopping.max_iterations)->default_value(stopping.max_iterations), "maximum number of iterations")
       ("tol", po::value(&stopping.tolerance)->default_value(stopping.tolerance), "stop when the objective improves by less than this fraction; 0 disables")
@@ -443,6 +445,48 @@ std::optional<EvaluateOptions> parse_evaluate(const std::vector<std::string>& ar
   if (!parse_or_help(args, problem, "evaluate --result FILE --truth FILE [--json FILE]", print)) {
     return std::nullopt;
   }
+  options.validate();
+  return options;
+}
+
+std::optional<ImagesOptions> parse_images(const std::vector<std::string>& args, bool print) {
+  ImagesOptions options;
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  problem.add_options()
+      ("result", po::value(&options.result), "gridnmf result file with /W (pixels x k) and /H (k x images)")
+      ("output", po::value(&options.output), "PNG file to write (default: the result's name with .png)")
+      ("columns", po::value(&options.columns)->default_value(options.columns), "tiles per row (0: about square)")
+      ("scale", po::value(&options.scale)->default_value(options.scale), "screen pixels per image pixel")
+      ("reconstruct", po::value(&options.reconstruct)->default_value(options.reconstruct), "also draw this many images of V (evenly spaced) above their reconstructions W h_j")
+      ("input", po::value(&options.input), "the file holding V for --reconstruct (default: the result's input)")
+      ("dataset", po::value(&options.dataset), "V's dataset in --input (default: the result's)")
+      ("shape", po::value(&options.shape), "image shape ROWSxCOLS (default: image_rows/image_cols of the result or of its input)")
+      ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
+  if (!parse_or_help(args, problem, "images --result FILE [--output FILE.png] [--reconstruct N]",
+                     print)) {
+    return std::nullopt;
+  }
+  options.validate();
+  return options;
+}
+
+std::optional<PcaOptions> parse_pca(const std::vector<std::string>& args, bool print) {
+  PcaOptions options;
+  bool no_center = false;
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  problem.add_options()
+      ("input", po::value(&options.input), "HDF5 file with the dense matrix V (features x samples)")
+      ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V")
+      ("rank", po::value(&options.rank), "number of principal components k")
+      ("output", po::value(&options.output), "HDF5 file to write /W (components), /H (scores), /mean, /singular_values to")
+      ("no-center", po::bool_switch(&no_center), "do not subtract the mean column (the truncated SVD of V itself)")
+      ("power-iterations", po::value(&options.power_iterations)->default_value(options.power_iterations), "power iterations of the randomized range finder (more: more accurate trailing components)")
+      ("seed", po::value(&options.seed)->default_value(options.seed), "seed of the random test matrix")
+      ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
+  if (!parse_or_help(args, problem, "pca --input FILE --rank K --output FILE", print)) {
+    return std::nullopt;
+  }
+  options.center = !no_center;
   options.validate();
   return options;
 }

@@ -30,12 +30,20 @@ void run_convert(const ConvertOptions& options) {
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   // Rank 0 looks at the file; every rank takes the same branch.
   auto format = static_cast<std::int32_t>(io::TextMatrixFormat::kNone);
-  std::int32_t idx = 0;
+  std::int32_t idx = 0, folder = 0;
   comm::agree_on_failure(MPI_COMM_WORLD, [&] {
     if (world_rank != 0) return;
+    std::error_code error;
+    folder = std::filesystem::is_directory(options.input, error) ? 1 : 0;
+    if (folder) return;
     idx = io::looks_like_idx(options.input) ? 1 : 0;
     if (!idx) format = static_cast<std::int32_t>(io::detect_text_matrix_format(options.input));
   });
+  GRIDNMF_MPI_CHECK(MPI_Bcast(&folder, 1, MPI_INT32_T, 0, MPI_COMM_WORLD));
+  if (folder) {
+    convert_image_folder(options);
+    return;
+  }
   GRIDNMF_MPI_CHECK(MPI_Bcast(&idx, 1, MPI_INT32_T, 0, MPI_COMM_WORLD));
   if (idx) {
     convert_idx(options);

@@ -1,6 +1,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <sstream>
 #include <type_traits>
 
 #include "gridnmf/algorithms/alternating_driver.hpp"
@@ -30,6 +31,17 @@
 namespace gridnmf::cli {
 
 namespace {
+
+// ", sparseness-w 0.7 (Hoyer, projected gradient)" for the first line; empty when off.
+std::string sparseness_note(const SparsenessConstraint& sparseness) {
+  if (!sparseness.active()) return "";
+  std::ostringstream text;
+  text << " with";
+  if (sparseness.w > 0) text << " sparseness-w " << sparseness.w;
+  if (sparseness.h > 0) text << " sparseness-h " << sparseness.h;
+  text << " (Hoyer's projected gradient on the constrained factors)";
+  return text.str();
+}
 
 double max_over_mean(const std::vector<std::int64_t>& counts) {
   double total = 0.0, largest = 0.0;
@@ -234,6 +246,10 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
         {"explained_deviance", original.explained_deviance(divergence)},
         {"objective_per_nonzero", result.objective / static_cast<double>(kl->nonzeros)}};
   }
+  if (options.solver.sparseness.active()) {
+    run.extra_attributes.push_back({"sparseness_w", options.solver.sparseness.w});
+    run.extra_attributes.push_back({"sparseness_h", options.solver.sparseness.h});
+  }
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
   clock.enter(perf::Phase::kOutputWrite);
@@ -353,7 +369,8 @@ void run_factorize(const FactorizeOptions& given) {
                   std::to_string(shape.cols) + " (" + input.kind() +
                   (input.transposed() ? ", transpose of the stored matrix" : "") +
                   "), rank " + std::to_string(options.rank) +
-                  ", algorithm " + to_string(options.solver.algorithm) + ", loss " +
+                  ", algorithm " + to_string(options.solver.algorithm) +
+                  sparseness_note(options.solver.sparseness) + ", loss " +
                   to_string(options.solver.loss) + ", " +
                   to_string(options.precision) + ", grid " + grid_shape.to_string() +
                   (options.grid ? " (given)" : " (chosen to minimise communication)") + ", " +

@@ -26,6 +26,9 @@ const char* kUsage =
     "  convert     write an ENVI image (.hdr + raw file) as HDF5 (/V bands x pixels, /wavelengths),\n"
     "              or a Matrix Market / UCI docword file as sparse CSR HDF5 (/V group, names)\n"
     "  evaluate    score a result against ground truth: SAD (Hungarian matching), mSAD, RMSE\n"
+    "  pca         principal components of V's columns (distributed truncated SVD), written as /W, /H\n"
+    "  images      a PNG of a result's components as images (tiles of W's columns, one colour bar),\n"
+    "              optionally with a few images next to their reconstructions\n"
     "  top         each component's top rows (words, genes) by weight, with names, ordered by\n"
     "              share of the reconstruction; --coherence adds NPMI topic coherence\n"
     "  transform   keep a result's W fixed and solve H for new columns (new documents, cells)\n"
@@ -80,6 +83,14 @@ int run_command_line(int argc, char** argv) {
   }
   if (command == "transform") {
     if (const auto options = parse_transform(args, print)) run_transform(*options);
+    return 0;
+  }
+  if (command == "pca") {
+    if (const auto options = parse_pca(args, print)) run_pca(*options);
+    return 0;
+  }
+  if (command == "images") {
+    if (const auto options = parse_images(args, print)) run_images(*options);
     return 0;
   }
   if (command == "evaluate") {

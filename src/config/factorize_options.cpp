@@ -88,6 +88,8 @@ std::string FactorizeOptions::to_text() const {
        << "l2-w = " << solver.penalty_w.l2 << "\n"
        << "l1-h = " << solver.penalty_h.l1 << "\n"
        << "l2-h = " << solver.penalty_h.l2 << "\n"
+       << "sparseness-w = " << solver.sparseness.w << "\n"
+       << "sparseness-h = " << solver.sparseness.h << "\n"
        << "max-iter = " << solver.stopping.max_iterations << "\n"
        << "tol = " << solver.stopping.tolerance << "\n"
        << "time-limit = " << solver.stopping.time_limit_seconds << "\n"

@@ -68,6 +68,8 @@ void write_contents(hid_t file, const ProcessGrid& grid, const Distribution& dis
   write_attribute(file, "previous_objective", snapshot.optimizer.previous_objective);
   write_attribute(file, "initial_pg_norm", snapshot.optimizer.initial_pg_norm);
   write_attribute(file, "lagged_pg_squared_w", snapshot.optimizer.lagged_pg_squared_w);
+  write_attribute(file, "step_w", snapshot.optimizer.step_w);
+  write_attribute(file, "step_h", snapshot.optimizer.step_h);
   write_attribute(file, "seed", static_cast<std::int64_t>(seed));
   write_attribute(file, "rng", std::string(kRngNote));
   write_attribute(file, "grid", grid.shape().to_string());
@@ -90,6 +92,8 @@ void write_contents(hid_t file, const ProcessGrid& grid, const Distribution& dis
   write_attribute(file, "sparsity", problem.sparsity);
   write_attribute(file, "normalize", problem.normalize);
   write_attribute(file, "fix_w", problem.fix_w);
+  write_attribute(file, "sparseness_w", problem.sparseness_w);
+  write_attribute(file, "sparseness_h", problem.sparseness_h);
   write_attribute(file, "orientation", problem.orientation);
   write_attribute(file, "options", options);
   if (problem.data.known) {
@@ -148,7 +152,9 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
       {"--sum-to-one", {stored.sum_to_one, current.sum_to_one}},
       {"--volume", {stored.volume, current.volume}},
       {"--volume-floor", {stored.volume_floor, current.volume_floor}},
-      {"--volume-epsilon", {stored.volume_epsilon, current.volume_epsilon}}};
+      {"--volume-epsilon", {stored.volume_epsilon, current.volume_epsilon}},
+      {"--sparseness-w", {stored.sparseness_w, current.sparseness_w}},
+      {"--sparseness-h", {stored.sparseness_h, current.sparseness_h}}};
   for (const auto& [option, values] : penalties) {
     if (values.first != values.second) {
       refuse(option, number_text(values.first), number_text(values.second));
@@ -233,6 +239,8 @@ CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::st
       problem.volume = read_double_attribute_or(file, "volume", 0.0);
       problem.volume_floor = read_double_attribute_or(file, "volume_floor", 0.0);
       problem.volume_epsilon = read_double_attribute_or(file, "volume_epsilon", 0.0);
+      problem.sparseness_w = read_double_attribute_or(file, "sparseness_w", 0.0);
+      problem.sparseness_h = read_double_attribute_or(file, "sparseness_h", 0.0);
       if (H5Aexists(file, "v_sum") > 0) {
         problem.data.known = true;
         problem.data.scale_exponent = read_int_attribute(file, "v_scale_exponent");
@@ -254,6 +262,8 @@ CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::st
       state.optimizer.previous_objective = read_double_attribute(file, "previous_objective");
       state.optimizer.initial_pg_norm = read_double_attribute(file, "initial_pg_norm");
       state.optimizer.lagged_pg_squared_w = read_double_attribute(file, "lagged_pg_squared_w");
+      state.optimizer.step_w = read_double_attribute_or(file, "step_w", 0.0);
+      state.optimizer.step_h = read_double_attribute_or(file, "step_h", 0.0);
       state.history = read_history(file);
       if (state.iterations < 0 || static_cast<size_t>(state.iterations) != state.history.size()) {
         throw Error("its iteration count " + std::to_string(state.iterations) +

@@ -25,6 +25,10 @@ struct OptimizerState {
   double previous_objective = 0.0;   // the convergence monitor's last objective
   double initial_pg_norm = 0.0;      // ||PG(W0, H0)||, the scale of --pg-tol
   double lagged_pg_squared_w = 0.0;  // W part of ||PG||^2 of the last iterate (Frobenius)
+  // Step sizes of the projected gradient steps under sparseness constraints
+  // (0 until the first step sets them).
+  double step_w = 0.0;
+  double step_h = 0.0;
 };
 
 // Where a resumed run continues from; the iterate itself is the w_own / ht_own

@@ -53,6 +53,19 @@ struct UnmixingTerms {
   }
 };
 
+// Hoyer's sparseness constraints (JMLR 2004, "nmfsc"; 0 = off): every column
+// of W held at sparseness `w`, every row of H at sparseness `h` exactly, with
+// sparseness(x) = (sqrt(n) - ||x||_1 / ||x||_2) / (sqrt(n) - 1). A
+// constrained factor takes projected gradient steps whose size is halved
+// until the objective does not increase; an unconstrained one takes the
+// algorithm's update. Rows of H are kept at unit L2 norm (the scale goes
+// into W). Frobenius loss only, without penalties or unmixing terms.
+struct SparsenessConstraint {
+  double w = 0.0;
+  double h = 0.0;
+  bool active() const { return w > 0.0 || h > 0.0; }
+};
+
 // Everything the alternating driver needs besides the data.
 struct SolverSettings {
   Algorithm algorithm = Algorithm::kMu;
@@ -61,6 +74,7 @@ struct SolverSettings {
   Penalty penalty_h;
   StoppingRule stopping;
   UnmixingTerms unmixing;
+  SparsenessConstraint sparseness;
   // W stays as given and only H is updated (transform, factorize --fix-w):
   // the W half is skipped and the objective uses <H, W^T V>, which the H
   // half forms anyway.
@@ -70,6 +84,9 @@ struct SolverSettings {
   // algorithm without that loss, negative penalties, pg-tol with a
   // non-Frobenius loss). Replicated: the same verdict on every rank.
   void validate() const;
+
+ private:
+  void validate_sparseness() const;
 };
 
 }  // namespace gridnmf

@@ -2,6 +2,8 @@
 
 #include "gridnmf/config/convert_options.hpp"
 #include "gridnmf/config/factorize_options.hpp"
+#include "gridnmf/config/images_options.hpp"
+#include "gridnmf/config/pca_options.hpp"
 #include "gridnmf/config/generate_options.hpp"
 #include "gridnmf/config/topic_options.hpp"
 #include "gridnmf/config/unmix_options.hpp"
@@ -30,6 +32,19 @@ void run_convert(const ConvertOptions& options);
 // result against ground truth; computed on rank 0, status agreed by all ranks.
 // Collective over MPI_COMM_WORLD.
 void run_evaluate(const EvaluateOptions& options);
+
+// `gridnmf images`: a PNG of a result's components (columns of W as images,
+// tiled, each scaled to its own maximum, one colour bar) and optionally of a
+// few images of V next to their reconstructions; prints the mean Hoyer
+// sparseness of the columns of W and rows of H. Rank 0 reads and draws (W is
+// small); collective over MPI_COMM_WORLD only for the agreed outcome.
+void run_images(const ImagesOptions& options);
+
+// `gridnmf pca`: the leading principal components of V's columns (mean
+// column subtracted unless --no-center) by the distributed randomized
+// truncated SVD; writes /W = U (components), /H = S V^T (scores), /mean and
+// /singular_values. Collective over MPI_COMM_WORLD.
+void run_pca(const PcaOptions& options);
 
 // `gridnmf unmix`: factorize with the unmixing defaults (VCA start,
 // sum-to-one and minimum-volume terms, BPP) and write the result with the

@@ -7,6 +7,8 @@
 #include "gridnmf/config/convert_options.hpp"
 #include "gridnmf/config/factorize_options.hpp"
 #include "gridnmf/config/generate_options.hpp"
+#include "gridnmf/config/images_options.hpp"
+#include "gridnmf/config/pca_options.hpp"
 #include "gridnmf/config/topic_options.hpp"
 #include "gridnmf/config/unmix_options.hpp"
 
@@ -28,6 +30,10 @@ std::optional<GenerateOptions> parse_generate(const std::vector<std::string>& ar
 // The same for "convert" and "evaluate".
 std::optional<ConvertOptions> parse_convert(const std::vector<std::string>& args, bool print);
 std::optional<EvaluateOptions> parse_evaluate(const std::vector<std::string>& args, bool print);
+// The same for "images".
+std::optional<ImagesOptions> parse_images(const std::vector<std::string>& args, bool print);
+// The same for "pca".
+std::optional<PcaOptions> parse_pca(const std::vector<std::string>& args, bool print);
 
 // The same for "top" and "transform".
 std::optional<TopOptions> parse_top(const std::vector<std::string>& args, bool print);

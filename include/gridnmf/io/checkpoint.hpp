@@ -48,6 +48,8 @@ struct CheckpointProblem {
   // unmix's --sparsity as given ("auto" or a number); "0" for factorize and
   // in checkpoints that lack it (written before the option existed).
   std::string sparsity = "0";
+  // --sparseness-w, --sparseness-h; 0 (off) in checkpoints that lack them.
+  double sparseness_w = 0.0, sparseness_h = 0.0;
   // Set once V is read; compared by check_same_data, not check_same_problem.
   InputFingerprint data;
   // --normalize changes V and --fix-w the problem; "none" and "" in
