@@ -17,8 +17,10 @@ function(run_step)
 endfunction()
 
 string(REPLACE "|" ";" forward "${FORWARD}")
+# Unoptimised (-O0): what is tested is the configuration, the install and the
+# package, not the code, and it compiles about three times faster.
 run_step(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${build}" -DCMAKE_BUILD_TYPE=Release
-         -DGRIDNMF_BUILD_TESTS=OFF -DGRIDNMF_BUILD_BENCH=OFF
+         -DCMAKE_CXX_FLAGS_RELEASE=-O0 -DGRIDNMF_BUILD_TESTS=OFF -DGRIDNMF_BUILD_BENCH=OFF
          -DCMAKE_DISABLE_FIND_PACKAGE_GTest=TRUE -DCMAKE_DISABLE_FIND_PACKAGE_benchmark=TRUE
          ${forward})
 file(GLOB_RECURSE test_targets "${build}/tests/*" "${build}/bench/*")
