@@ -2,6 +2,7 @@
 
 #include "divergence_driver.hpp"
 #include "frobenius_driver.hpp"
+#include "masked_driver.hpp"
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -73,6 +74,10 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
     throw UsageError("--loss " + to_string(settings.loss) +
                      " is not supported on sparse input (its zeros would need the dense W H); "
                      "use --loss frobenius or kullback-leibler, or convert the input to dense");
+  }
+  if (settings.mask.active()) {
+    return run_masked_updates(grid, dist, v_block, std::move(w_own), std::move(ht_own), settings,
+                              progress, control);
   }
   if (settings.loss.is_frobenius()) {
     return run_frobenius_updates(grid, dist, v_block, v_stats, std::move(w_own),

@@ -273,6 +273,31 @@ void finish_factorize_options(FactorizeOptions& options, const FactorizeText& te
   if (!text.grid.empty()) options.grid = parse_grid_shape(text.grid);
 }
 
+// The masked-run options as text until parsing is done.
+struct MaskText {
+  std::string missing = "error";
+  double holdout = 0.0;
+  std::int64_t holdout_seed = -1;  // -1: the run's --seed
+};
+
+void describe_mask_options(po::options_description& problem, MaskText& mask) {
+  problem.add_options()
+      ("missing", po::value(&mask.missing)->default_value(mask.missing), "NaN entries of a dense input: error (refuse them) or nan (they are missing: the objective counts only the observed entries)")
+      ("holdout", po::value(&mask.holdout)->default_value(mask.holdout), "hide this fraction (0 to 0.5) of the entries from training, chosen by a hash of (holdout-seed, row, column), and report the error on them (dense input)")
+      ("holdout-seed", po::value(&mask.holdout_seed), "seed of the held-out mask (default: --seed)");
+}
+
+void finish_mask_options(FactorizeOptions& options, const MaskText& mask) {
+  if (mask.missing != "error" && mask.missing != "nan") {
+    throw UsageError("--missing must be error or nan, got '" + mask.missing + "'");
+  }
+  if (mask.holdout_seed < -1) throw UsageError("--holdout-seed must be >= 0");
+  options.solver.mask.missing_entries = mask.missing == "nan";
+  options.solver.mask.holdout_fraction = mask.holdout;
+  options.solver.mask.holdout_seed =
+      mask.holdout_seed >= 0 ? static_cast<std::uint64_t>(mask.holdout_seed) : options.seed;
+}
+
 }  // namespace
 
 std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& args, bool print) {
@@ -284,14 +309,17 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
                              "random, nndsvd, nndsvda, nndsvdar, spa, or file:PATH (HDF5 with /W and /H)",
                              true);
   std::string normalize = to_string(options.normalize);
+  MaskText mask;
   problem.add_options()
       ("normalize", po::value(&normalize)->default_value(normalize), kNormalizeHelp)
       ("fix-w", po::value(&options.fix_w), "HDF5 file (a result) whose /W is kept fixed: only H is updated (semi-supervised runs); --rank defaults to its k");
+  describe_mask_options(problem, mask);
   if (!parse_or_help(args, problem, "factorize --input FILE --rank K --output FILE [options]",
                      print)) {
     return std::nullopt;
   }
   finish_factorize_options(options, text);
+  finish_mask_options(options, mask);
   options.normalize = normalization_from_string(normalize);
   options.solver.fix_w = !options.fix_w.empty();
   options.validate();

@@ -77,6 +77,26 @@ DataBlock<T> read_sparse_input(const ProcessGrid& grid, const Distribution& dist
   return DataBlock<T>(std::move(block));
 }
 
+// --missing nan: NaN entries become -0.0, the mark of a missing entry
+// (matrix/holdout_mask.hpp), and a -0.0 read from the file becomes +0.0.
+// Says how many there are. Collective over grid.all().
+template <typename T>
+void mark_missing_entries(const ProcessGrid& grid, LocalMatrix<T>& block,
+                          const ProgressPrinter& printer) {
+  std::int64_t missing = 0;
+  for (T& value : block.values) {
+    if (std::isnan(value)) {
+      value = -T(0);
+      ++missing;
+    } else if (value == T(0)) {
+      value = T(0);
+    }
+  }
+  comm::allreduce_sum(grid.all(), &missing, 1);
+  printer.message("--missing nan: " + std::to_string(missing) +
+                  " missing (NaN) entries are left out of the objective");
+}
+
 // This rank's dense block, checked like every input. Collective over grid.all().
 template <typename T>
 DataBlock<T> read_dense_input(const ProcessGrid& grid, const Distribution& dist,
@@ -86,6 +106,7 @@ DataBlock<T> read_dense_input(const ProcessGrid& grid, const Distribution& dist,
   const IndexRange cols = dist.block_cols(grid.col());
   const std::string where = input.description();
   LocalMatrix<T> block = input.read_block<T>(rows, cols);
+  if (options.solver.mask.missing_entries) mark_missing_entries(grid, block, printer);
   if (input.ignored_values() > 0) {
     printer.message("read " + std::to_string(input.ignored_values()) +
                     " values equal to the ENVI data ignore value as 0");
@@ -120,6 +141,20 @@ comm::NormalizationRecord normalize_input(const ProcessGrid& grid, const Distrib
   }
   printer.message(what);
   return record;
+}
+
+// The root attributes of a masked run: what was left out and the held-out error.
+template <typename T>
+void add_mask_attributes(const MaskSettings& mask, const Factorization<T>& result,
+                         io::RunDescription& run) {
+  run.extra_attributes.push_back({"observed_entries", result.observed_entries});
+  run.extra_attributes.push_back({"missing_entries", result.missing_entries});
+  run.extra_attributes.push_back({"heldout_entries", result.heldout_entries});
+  run.extra_attributes.push_back({"holdout_fraction", mask.holdout_fraction});
+  run.extra_attributes.push_back({"holdout_seed", static_cast<double>(mask.holdout_seed)});
+  if (mask.holdout_fraction > 0.0) {
+    run.extra_attributes.push_back({"heldout_relative_error", result.heldout_error});
+  }
 }
 
 template <typename T>
@@ -234,6 +269,7 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
         {"explained_deviance", original.explained_deviance(divergence)},
         {"objective_per_nonzero", result.objective / static_cast<double>(kl->nonzeros)}};
   }
+  if (options.solver.mask.active()) add_mask_attributes(options.solver.mask, result, run);
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
   clock.enter(perf::Phase::kOutputWrite);
@@ -251,6 +287,11 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
                   flops_per_iteration(dist, options.rank, options.solver.loss,
                                       sparse_facts.nonzeros));
   if (!result.history.empty()) printer.loss_summary(result.history.back());
+  if (options.solver.mask.holdout_fraction > 0.0) {
+    printer.message("held-out error (relative, on " +
+                    std::to_string(static_cast<std::int64_t>(result.heldout_entries)) +
+                    " held-out entries): " + number_text("%.6e", result.heldout_error));
+  }
   printer.message("wrote " + options.output);
   if (runs.interrupted) {
     throw interrupted_run(result.iterations, checkpoint.options, options.output);
@@ -264,6 +305,12 @@ void check_sparse_options(const FactorizeOptions& options) {
     throw UsageError("--loss " + to_string(loss) +
                      " is not supported on sparse input (its zeros need the dense W H); use "
                      "--loss frobenius or kullback-leibler");
+  }
+  if (options.solver.mask.active()) {
+    throw UsageError(std::string(options.solver.mask.missing_entries ? "--missing nan"
+                                                                     : "--holdout") +
+                     " needs dense input (masks on sparse input are not implemented); "
+                     "convert the input to dense");
   }
   if (parse_init(options.init).method == InitMethod::kSpa) {
     throw UsageError("--init spa needs dense input (it picks columns of V); use random or nndsvd");

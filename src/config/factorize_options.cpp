@@ -99,6 +99,11 @@ std::string FactorizeOptions::to_text() const {
        << "output = " << output << "\n"
        << "print-every = " << print_every << "\n"
        << "quiet = " << (quiet ? "true" : "false") << "\n";
+  if (solver.mask.active()) {
+    text << "missing = " << (solver.mask.missing_entries ? "nan" : "error") << "\n"
+         << "holdout = " << solver.mask.holdout_fraction << "\n"
+         << "holdout-seed = " << solver.mask.holdout_seed << "\n";
+  }
   if (grid) text << "grid = " << grid->to_string() << "\n";
   text << report.to_text();
   text << checkpoint.to_text();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 #include "gridnmf/algorithms/algorithm.hpp"
 #include "gridnmf/algorithms/loss.hpp"
 
@@ -53,6 +55,20 @@ struct UnmixingTerms {
   }
 };
 
+// Entries the objective leaves out (README "Missing values and choosing k").
+// Missing entries are marked in the dense V block itself (-0.0, see
+// matrix/holdout_mask.hpp); held-out entries are a function of
+// (holdout_seed, global row, global column) and are never stored. With
+// either, the loss counts the observed entries only and the run goes
+// through the masked driver (dense input; mu with Frobenius or KL, hals and
+// bpp with Frobenius by EM imputation).
+struct MaskSettings {
+  bool missing_entries = false;  // --missing nan: the block may hold missing entries
+  double holdout_fraction = 0.0;  // --holdout: share of the entries held out, in [0, 0.5]
+  std::uint64_t holdout_seed = 0;  // --holdout-seed
+  bool active() const { return missing_entries || holdout_fraction > 0.0; }
+};
+
 // Everything the alternating driver needs besides the data.
 struct SolverSettings {
   Algorithm algorithm = Algorithm::kMu;
@@ -65,11 +81,14 @@ struct SolverSettings {
   // the W half is skipped and the objective uses <H, W^T V>, which the H
   // half forms anyway.
   bool fix_w = false;
+  MaskSettings mask;
 
   // Throws UsageError naming the options that do not go together (an
   // algorithm without that loss, negative penalties, pg-tol with a
   // non-Frobenius loss). Replicated: the same verdict on every rank.
   void validate() const;
+  // The part of validate() about `mask`.
+  void validate_mask() const;
 };
 
 }  // namespace gridnmf
