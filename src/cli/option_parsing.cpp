@@ -346,6 +346,45 @@ void set_endmembers(UnmixOptions& options, const std::string& text) {
   options.factorize.rank = value;
 }
 
+std::optional<SelectRankOptions> parse_select_rank(const std::vector<std::string>& args,
+                                                   bool print) {
+  SelectRankOptions options;
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  FactorizeText text;
+  describe_factorize_options(problem, options.factorize, text, "rank",
+                             "not used: give --ranks", "n-components", "random (the only start a sweep takes)");
+  MaskText mask;
+  mask.holdout = options.factorize.solver.mask.holdout_fraction;
+  describe_mask_options(problem, mask);
+  std::string ranks;
+  po::options_description sweep("Sweep");
+  sweep.add_options()
+      ("ranks", po::value(&ranks)->value_name("FIRST:LAST[:STEP]"), "the ks of the sweep, e.g. 2:20 or 2:20:2 (or one k)")
+      ("replicates", po::value(&options.replicates)->default_value(options.replicates), "runs per k: replicate r starts from seed + r and holds out the mask of holdout-seed + r")
+      ("min-stability", po::value(&options.min_stability)->default_value(options.min_stability), "the rule considers only the ks whose components are at least this stable (mean matched cosine over replicates); all ks when none is")
+      ("sweep-dir", po::value(&options.sweep_dir), "directory of the finished (k, replicate) cells, one HDF5 file each; a rerun skips them (default: the --output path without its extension + .sweep)")
+      ("table-only", po::bool_switch(&options.table_only), "run nothing: make the table from the cells in --sweep-dir (the merge step of a job array)");
+  problem.add(sweep);
+  if (!parse_or_help(args, problem,
+                     "select-rank --input FILE --ranks 2:20[:STEP] --output TABLE.h5 [options]",
+                     print)) {
+    return std::nullopt;
+  }
+  if (options.factorize.rank != 0 || text.rank_alias != 0) {
+    throw UsageError("select-rank takes --ranks FIRST:LAST[:STEP], not --rank");
+  }
+  finish_factorize_options(options.factorize, text);
+  finish_mask_options(options.factorize, mask);
+  if (!ranks.empty()) options.ranks = SelectRankOptions::parse_ranks(ranks);
+  if (!options.ranks.empty()) options.factorize.rank = options.ranks.back();
+  if (options.sweep_dir.empty() && !options.factorize.output.empty()) {
+    const std::string csv = options.csv_path();
+    options.sweep_dir = csv.substr(0, csv.size() - 4) + ".sweep";
+  }
+  options.validate();
+  return options;
+}
+
 std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bool print) {
   UnmixOptions options;
   unmix::RelativeWeights& weights = options.weights;

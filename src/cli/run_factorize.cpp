@@ -23,6 +23,7 @@
 #include "fixed_w.hpp"
 #include "float32_range.hpp"
 #include "memory_need.hpp"
+#include "missing_entries.hpp"
 #include "prepared_input.hpp"
 #include "restarts.hpp"
 #include "stop_signals.hpp"
@@ -75,26 +76,6 @@ DataBlock<T> read_sparse_input(const ProcessGrid& grid, const Distribution& dist
                                         " without the row/column permutation)"
                                   : " (not permuted: --balance none)"));
   return DataBlock<T>(std::move(block));
-}
-
-// --missing nan: NaN entries become -0.0, the mark of a missing entry
-// (matrix/holdout_mask.hpp), and a -0.0 read from the file becomes +0.0.
-// Says how many there are. Collective over grid.all().
-template <typename T>
-void mark_missing_entries(const ProcessGrid& grid, LocalMatrix<T>& block,
-                          const ProgressPrinter& printer) {
-  std::int64_t missing = 0;
-  for (T& value : block.values) {
-    if (std::isnan(value)) {
-      value = -T(0);
-      ++missing;
-    } else if (value == T(0)) {
-      value = T(0);
-    }
-  }
-  comm::allreduce_sum(grid.all(), &missing, 1);
-  printer.message("--missing nan: " + std::to_string(missing) +
-                  " missing (NaN) entries are left out of the objective");
 }
 
 // This rank's dense block, checked like every input. Collective over grid.all().

@@ -1,0 +1,293 @@
+#include <hdf5.h>
+#include <mpi.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gridnmf/algorithms/alternating_driver.hpp"
+#include "gridnmf/cli/commands.hpp"
+#include "gridnmf/cli/progress.hpp"
+#include "gridnmf/comm/agreement.hpp"
+#include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/error.hpp"
+#include "gridnmf/init/initial_factors.hpp"
+#include "gridnmf/io/attributes.hpp"
+#include "gridnmf/io/hdf5_handle.hpp"
+#include "gridnmf/io/input_check.hpp"
+#include "gridnmf/io/matrix_source.hpp"
+#include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/sweep_cells.hpp"
+#include "gridnmf/selection/rank_table.hpp"
+#include "missing_entries.hpp"
+#include "restarts.hpp"
+
+namespace gridnmf::cli {
+
+namespace {
+
+// The whole W (m x k, the input's row order) on every rank, from the owned
+// pieces. Dense input is never permuted. Collective over grid.all().
+template <typename T>
+LocalMatrix<double> whole_w(const ProcessGrid& grid, const Distribution& dist,
+                            const LocalMatrix<T>& w_own) {
+  LocalMatrix<double> w(dist.rows(), w_own.cols);
+  const IndexRange own = dist.owned_w_rows(grid.row(), grid.col());
+  for (std::int64_t r = 0; r < own.size; ++r)
+    for (std::int64_t l = 0; l < w_own.cols; ++l) w(own.begin + r, l) = w_own(r, l);
+  comm::allreduce_sum(grid.all(), w.data(), w.size());
+  return w;
+}
+
+// One (k, replicate) cell: replicate r starts from seed + r and holds out the
+// mask of holdout-seed + r, the same masks for every k. Collective over grid.all().
+template <typename T>
+selection::SweepCell run_cell(const ProcessGrid& grid, const Distribution& dist,
+                              const DataBlock<T>& v_block, const SelectRankOptions& options,
+                              std::int64_t k, int replicate) {
+  const FactorizeOptions& f = options.factorize;
+  SolverSettings settings = f.solver;
+  settings.mask.holdout_seed = f.solver.mask.holdout_seed + static_cast<std::uint64_t>(replicate);
+  auto [w_own, ht_own] = initial_factors<T>(grid, dist, v_block, InitChoice{}, k,
+                                            f.seed + static_cast<std::uint64_t>(replicate));
+  const MatrixStatistics no_statistics;  // the masked driver counts the observed entries itself
+  const Factorization<T> result = run_alternating_updates<T>(
+      grid, dist, v_block, no_statistics, std::move(w_own), std::move(ht_own), settings);
+  selection::SweepCell cell;
+  cell.k = k;
+  cell.replicate = replicate;
+  cell.train_error = result.relative_error;
+  cell.heldout_error = result.heldout_error;
+  cell.objective = result.objective;
+  cell.iterations = result.iterations;
+  cell.w = whole_w(grid, dist, result.w_own);
+  return cell;
+}
+
+void write_vector(hid_t file, const char* name, const std::vector<double>& values,
+                  std::int64_t rows, std::int64_t cols, const std::string& what) {
+  const hsize_t extent[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(cols)};
+  io::Hdf5Handle space(H5Screate_simple(cols > 0 ? 2 : 1, extent, nullptr), H5Sclose, what);
+  io::Hdf5Handle data(H5Dcreate2(file, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
+                                 H5P_DEFAULT, H5P_DEFAULT),
+                      H5Dclose, what);
+  io::check_hdf5(
+      H5Dwrite(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), what);
+}
+
+// The table as HDF5 (one dataset per column, the per-replicate errors as
+// ks x replicates matrices, the rule as root attributes) and as CSV, each
+// written to a temporary name and renamed. Local: rank 0.
+void write_table(const SelectRankOptions& options, const std::vector<selection::RankRow>& rows,
+                 const std::vector<selection::SweepCell>& cells,
+                 const selection::Recommendation& recommendation) {
+  const std::string& path = options.factorize.output;
+  const std::string temporary = path + ".tmp" + std::to_string(getpid());
+  const std::string what = "cannot write --output '" + path + "'";
+  const std::int64_t nk = static_cast<std::int64_t>(rows.size());
+  const int replicates = options.replicates;
+  {
+    io::Hdf5Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                        H5Fclose, what);
+    const auto column = [&](const char* name, auto field) {
+      std::vector<double> values;
+      for (const selection::RankRow& row : rows) values.push_back(field(row));
+      write_vector(file.get(), name, values, nk, 0, what);
+    };
+    using Row = selection::RankRow;
+    column("k", [](const Row& r) { return static_cast<double>(r.k); });
+    column("train_error_mean", [](const Row& r) { return r.train_mean; });
+    column("train_error_sd", [](const Row& r) { return r.train_sd; });
+    column("heldout_error_mean", [](const Row& r) { return r.heldout_mean; });
+    column("heldout_error_sd", [](const Row& r) { return r.heldout_sd; });
+    column("heldout_error_se", [](const Row& r) { return r.heldout_se; });
+    column("stability", [](const Row& r) { return r.stability; });
+    std::vector<double> train(static_cast<size_t>(nk * replicates)), heldout(train.size());
+    std::vector<double> iterations(train.size());
+    for (const selection::SweepCell& cell : cells) {
+      std::int64_t index = 0;
+      while (rows[index].k != cell.k) ++index;
+      const std::size_t at = static_cast<std::size_t>(index * replicates + cell.replicate);
+      train[at] = cell.train_error;
+      heldout[at] = cell.heldout_error;
+      iterations[at] = cell.iterations;
+    }
+    write_vector(file.get(), "train_error", train, nk, replicates, what);
+    write_vector(file.get(), "heldout_error", heldout, nk, replicates, what);
+    write_vector(file.get(), "iterations", iterations, nk, replicates, what);
+    io::write_attribute(file.get(), "recommended_k", recommendation.k);
+    io::write_attribute(file.get(), "rule", recommendation.rule);
+    io::write_attribute(file.get(), "min_stability", options.min_stability);
+    io::write_attribute(file.get(), "replicates", static_cast<std::int64_t>(replicates));
+    io::write_attribute(file.get(), "holdout", options.factorize.solver.mask.holdout_fraction);
+    io::write_attribute(file.get(), "options", options.cell_fingerprint());
+    file.close(what + " (disk full?)");
+  }
+  const std::string csv = options.csv_path();
+  const std::string csv_temporary = csv + ".tmp" + std::to_string(getpid());
+  {
+    std::ofstream out(csv_temporary);
+    out << "k,replicates,train_error_mean,train_error_sd,heldout_error_mean,heldout_error_sd,"
+           "heldout_error_se,stability,recommended\n";
+    out.precision(10);
+    for (const selection::RankRow& row : rows) {
+      out << row.k << ',' << row.replicates << ',' << row.train_mean << ',' << row.train_sd << ','
+          << row.heldout_mean << ',' << row.heldout_sd << ',' << row.heldout_se << ','
+          << row.stability << ',' << (row.k == recommendation.k ? 1 : 0) << '\n';
+    }
+    out.close();
+    if (!out) {
+      std::remove(temporary.c_str());
+      std::remove(csv_temporary.c_str());
+      throw Error("cannot write '" + csv + "' (disk full?)");
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0 ||
+      std::rename(csv_temporary.c_str(), csv.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    std::remove(csv_temporary.c_str());
+    throw Error(what + ": cannot rename it into place");
+  }
+}
+
+std::string table_line(const selection::RankRow& row, bool recommended) {
+  return number_text("%4.0f", static_cast<double>(row.k)) + "  " +
+         number_text("%.4e", row.train_mean) + "  " + number_text("%.4e", row.heldout_mean) +
+         " +- " + number_text("%.2e", row.heldout_se) + "  " + number_text("%.3f", row.stability) +
+         (recommended ? "  <- recommended" : "");
+}
+
+// Reads every cell of the sweep, summarizes, recommends and writes the
+// table; prints it. Collective over MPI_COMM_WORLD (rank 0 works, all agree).
+void finish_table(const SelectRankOptions& options, const ProgressPrinter& printer) {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  std::vector<selection::RankRow> rows;
+  selection::Recommendation recommendation;
+  comm::agree_on_failure(MPI_COMM_WORLD, [&] {
+    if (rank != 0) return;
+    const io::SweepCells cells_dir(options.sweep_dir);
+    const std::string fingerprint = options.cell_fingerprint();
+    std::vector<selection::SweepCell> cells;
+    for (const std::int64_t k : options.ranks) {
+      for (int r = 0; r < options.replicates; ++r) {
+        if (!cells_dir.has(k, r)) {
+          throw UsageError("--sweep-dir '" + options.sweep_dir + "' has no cell k = " +
+                           std::to_string(k) + ", replicate " + std::to_string(r) +
+                           "; run the sweep for it (without --table-only)");
+        }
+        cells.push_back(cells_dir.read(k, r, fingerprint));
+      }
+    }
+    rows = selection::summarize(cells);
+    recommendation = selection::recommend_rank(rows, options.min_stability);
+    write_table(options, rows, cells, recommendation);
+  });
+  printer.message("   k  train error  held-out error (mean +- se)  stability");
+  for (const selection::RankRow& row : rows) {
+    printer.message(table_line(row, row.k == recommendation.k));
+  }
+  printer.message(recommendation.rule);
+  printer.message("wrote " + options.factorize.output + " and " + options.csv_path());
+}
+
+template <typename T>
+void sweep_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
+              const SelectRankOptions& options, const ProgressPrinter& printer) {
+  const FactorizeOptions& f = options.factorize;
+  const IndexRange rows = dist.block_rows(grid.row());
+  const IndexRange cols = dist.block_cols(grid.col());
+  LocalMatrix<T> block = input.read_block<T>(rows, cols);
+  if (f.solver.mask.missing_entries) mark_missing_entries(grid, block, printer);
+  io::check_nonnegative_finite(grid.all(), block, rows, cols, input.description());
+  input.close();
+  const DataBlock<T> v_block(std::move(block));  // read once for the whole sweep
+
+  const io::SweepCells cells(options.sweep_dir);
+  const std::string fingerprint = options.cell_fingerprint();
+  int rank = 0;
+  MPI_Comm_rank(grid.all(), &rank);
+  comm::agree_on_failure(grid.all(), [&] {
+    if (rank == 0) cells.create_directory();
+  });
+  const int total = static_cast<int>(options.ranks.size()) * options.replicates;
+  int done = 0;
+  for (const std::int64_t k : options.ranks) {
+    for (int r = 0; r < options.replicates; ++r) {
+      ++done;
+      std::int64_t finished = 0;  // decided on rank 0, shared: every rank skips alike
+      comm::agree_on_failure(grid.all(), [&] {
+        if (rank == 0 && cells.has(k, r)) {
+          cells.read(k, r, fingerprint);  // refuses a cell of other options now
+          finished = 1;
+        }
+      });
+      comm::broadcast(grid.all(), &finished, 1);
+      const std::string which = "k = " + std::to_string(k) + ", replicate " +
+                                std::to_string(r + 1) + " of " +
+                                std::to_string(options.replicates) + " (cell " +
+                                std::to_string(done) + " of " + std::to_string(total) + ")";
+      if (finished) {
+        printer.message(which + ": already in " + options.sweep_dir);
+        continue;
+      }
+      const double start = MPI_Wtime();
+      const selection::SweepCell cell = run_cell(grid, dist, v_block, options, k, r);
+      comm::agree_on_failure(grid.all(), [&] {
+        if (rank == 0) cells.write(cell, fingerprint);
+      });
+      printer.message(which + ": train error " + number_text("%.4e", cell.train_error) +
+                      ", held-out error " + number_text("%.4e", cell.heldout_error) + ", " +
+                      std::to_string(cell.iterations) + " iterations, " +
+                      number_text("%.2f", MPI_Wtime() - start) + " s");
+    }
+  }
+}
+
+}  // namespace
+
+void run_select_rank(const SelectRankOptions& options) {
+  io::silence_hdf5_errors();
+  int world_rank = 0, world_size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &world_size);
+  const FactorizeOptions& f = options.factorize;
+  const ProgressPrinter printer(world_rank == 0 && !f.quiet, 0);
+  io::check_output_writable(MPI_COMM_WORLD, f.output, "--output");
+  io::check_output_writable(MPI_COMM_WORLD, options.csv_path(), "--output (its .csv)");
+  if (!options.table_only) {
+    io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset, f.transpose);
+    const io::MatrixShape shape = input.shape();
+    if (input.is_sparse()) {
+      throw UsageError("select-rank needs dense input (held-out masks on sparse input are not "
+                       "implemented); convert the input to dense");
+    }
+    const std::int64_t largest = options.ranks.back();
+    if (largest > std::min(shape.rows, shape.cols)) {
+      throw UsageError("--ranks goes up to " + std::to_string(largest) + ", beyond min(m, n) = " +
+                       std::to_string(std::min(shape.rows, shape.cols)) + " of " + f.input);
+    }
+    const GridShape grid_shape =
+        f.grid ? *f.grid : choose_grid_shape(shape.rows, shape.cols, world_size);
+    const ProcessGrid grid(MPI_COMM_WORLD, grid_shape);
+    const Distribution dist(shape.rows, shape.cols, grid_shape.rows, grid_shape.cols);
+    printer.message("gridnmf select-rank: V " + std::to_string(shape.rows) + " x " +
+                    std::to_string(shape.cols) + ", k = " +
+                    std::to_string(options.ranks.front()) + " .. " + std::to_string(largest) +
+                    " (" + std::to_string(options.ranks.size()) + " ranks) x " +
+                    std::to_string(options.replicates) + " replicates, algorithm " +
+                    to_string(f.solver.algorithm) + ", loss " + to_string(f.solver.loss) +
+                    ", holdout " + number_text("%g", f.solver.mask.holdout_fraction) + ", " +
+                    to_string(f.precision) + ", grid " + grid_shape.to_string());
+    if (f.precision == Precision::kFloat32) {
+      sweep_in<float>(grid, dist, input, options, printer);
+    } else {
+      sweep_in<double>(grid, dist, input, options, printer);
+    }
+  }
+  finish_table(options, printer);
+}
+
+}  // namespace gridnmf::cli
