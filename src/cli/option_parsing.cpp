@@ -359,11 +359,12 @@ std::optional<SelectRankOptions> parse_select_rank(const std::vector<std::string
   std::string ranks;
   po::options_description sweep("Sweep");
   sweep.add_options()
-      ("ranks", po::value(&ranks)->value_name("FIRST:LAST[:STEP]"), "the ks of the sweep, e.g. 2:20 or 2:20:2 (or one k)")
+      ("ranks", po::value(&ranks)->value_name("FIRST:LAST[:STEP]"), "the ks of the sweep, e.g. 2:20, 2:20:2, one k, or a comma-separated list such as 2,5,9:12")
       ("replicates", po::value(&options.replicates)->default_value(options.replicates), "runs per k: replicate r starts from seed + r and holds out the mask of holdout-seed + r")
       ("min-stability", po::value(&options.min_stability)->default_value(options.min_stability), "the rule considers only the ks whose components are at least this stable (mean matched cosine over replicates); all ks when none is")
       ("sweep-dir", po::value(&options.sweep_dir), "directory of the finished (k, replicate) cells, one HDF5 file each; a rerun skips them (default: the --output path without its extension + .sweep)")
-      ("table-only", po::bool_switch(&options.table_only), "run nothing: make the table from the cells in --sweep-dir (the merge step of a job array)");
+      ("table-only", po::bool_switch(&options.table_only), "run nothing: make the table from the cells in --sweep-dir (the merge step of a job array)")
+      ("cells-only", po::bool_switch(&options.cells_only), "run the missing cells into --sweep-dir and write no table (a task of a job array)");
   problem.add(sweep);
   if (!parse_or_help(args, problem,
                      "select-rank --input FILE --ranks 2:20[:STEP] --output TABLE.h5 [options]",

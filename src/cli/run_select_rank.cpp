@@ -255,8 +255,10 @@ void run_select_rank(const SelectRankOptions& options) {
   MPI_Comm_size(MPI_COMM_WORLD, &world_size);
   const FactorizeOptions& f = options.factorize;
   const ProgressPrinter printer(world_rank == 0 && !f.quiet, 0);
-  io::check_output_writable(MPI_COMM_WORLD, f.output, "--output");
-  io::check_output_writable(MPI_COMM_WORLD, options.csv_path(), "--output (its .csv)");
+  if (!options.cells_only) {
+    io::check_output_writable(MPI_COMM_WORLD, f.output, "--output");
+    io::check_output_writable(MPI_COMM_WORLD, options.csv_path(), "--output (its .csv)");
+  }
   if (!options.table_only) {
     io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset, f.transpose);
     const io::MatrixShape shape = input.shape();
@@ -286,6 +288,12 @@ void run_select_rank(const SelectRankOptions& options) {
     } else {
       sweep_in<double>(grid, dist, input, options, printer);
     }
+  }
+  if (options.cells_only) {
+    printer.message("cells of k = " + std::to_string(options.ranks.front()) + " .. " +
+                    std::to_string(options.ranks.back()) + " are in " + options.sweep_dir +
+                    " (--cells-only: no table)");
+    return;
   }
   finish_table(options, printer);
 }

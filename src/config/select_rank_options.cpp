@@ -1,5 +1,6 @@
 #include "gridnmf/config/select_rank_options.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "gridnmf/error.hpp"
@@ -15,34 +16,48 @@ FactorizeOptions SelectRankOptions::sweep_defaults() {
   return options;
 }
 
-std::vector<std::int64_t> SelectRankOptions::parse_ranks(const std::string& text) {
-  std::vector<std::int64_t> parts;
-  std::stringstream stream(text);
-  std::string part;
-  while (std::getline(stream, part, ':')) {
+namespace {
+
+// One "FIRST[:LAST[:STEP]]" part of --ranks, appended to `ranks`.
+void add_range(const std::string& part, const std::string& text,
+               std::vector<std::int64_t>& ranks) {
+  const std::string usage =
+      "--ranks must be FIRST:LAST[:STEP], one k, or a comma-separated list of those, got '" +
+      text + "'";
+  std::vector<std::int64_t> numbers;
+  std::stringstream stream(part);
+  std::string piece;
+  while (std::getline(stream, piece, ':')) {
     std::size_t used = 0;
     std::int64_t value = 0;
     try {
-      value = std::stoll(part, &used);
+      value = std::stoll(piece, &used);
     } catch (const std::exception&) {
       used = 0;
     }
-    if (part.empty() || used != part.size()) {
-      throw UsageError("--ranks must be FIRST:LAST[:STEP] or one k, got '" + text + "'");
-    }
-    parts.push_back(value);
+    if (piece.empty() || used != piece.size()) throw UsageError(usage);
+    numbers.push_back(value);
   }
-  if (parts.empty() || parts.size() > 3 || text.back() == ':') {
-    throw UsageError("--ranks must be FIRST:LAST[:STEP] or one k, got '" + text + "'");
-  }
-  const std::int64_t first = parts[0];
-  const std::int64_t last = parts.size() > 1 ? parts[1] : first;
-  const std::int64_t step = parts.size() > 2 ? parts[2] : 1;
+  if (numbers.empty() || numbers.size() > 3 || part.back() == ':') throw UsageError(usage);
+  const std::int64_t first = numbers[0];
+  const std::int64_t last = numbers.size() > 1 ? numbers[1] : first;
+  const std::int64_t step = numbers.size() > 2 ? numbers[2] : 1;
   if (first < 1 || last < first || step < 1) {
     throw UsageError("--ranks needs 1 <= FIRST <= LAST and STEP >= 1, got '" + text + "'");
   }
-  std::vector<std::int64_t> ranks;
   for (std::int64_t k = first; k <= last; k += step) ranks.push_back(k);
+}
+
+}  // namespace
+
+std::vector<std::int64_t> SelectRankOptions::parse_ranks(const std::string& text) {
+  std::vector<std::int64_t> ranks;
+  std::stringstream stream(text);
+  std::string part;
+  while (std::getline(stream, part, ',')) add_range(part, text, ranks);
+  if (ranks.empty() || text.back() == ',') add_range("", text, ranks);  // throws the usage
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
   return ranks;
 }
 
@@ -57,6 +72,9 @@ void SelectRankOptions::validate() const {
   if (sweep_dir.empty()) throw UsageError("--sweep-dir is required");
   if (!(factorize.solver.mask.holdout_fraction > 0.0)) {
     throw UsageError("select-rank needs --holdout > 0 (the held-out error chooses k)");
+  }
+  if (table_only && cells_only) {
+    throw UsageError("--table-only and --cells-only exclude each other");
   }
   if (factorize.restarts != 1) {
     throw UsageError("select-rank takes --replicates, not --restarts");

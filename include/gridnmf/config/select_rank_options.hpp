@@ -14,16 +14,18 @@ namespace gridnmf {
 // factorize.output is the table file (.h5); the CSV is written beside it.
 struct SelectRankOptions {
   FactorizeOptions factorize = sweep_defaults();
-  std::vector<std::int64_t> ranks;  // --ranks FIRST:LAST[:STEP], ascending
+  std::vector<std::int64_t> ranks;  // --ranks FIRST:LAST[:STEP][,...], ascending, distinct
   int replicates = 5;               // --replicates R: seeds seed .. seed+R-1, masks likewise
   double min_stability = 0.8;       // --min-stability: the ks the rule considers
   std::string sweep_dir;            // --sweep-dir: one file per finished cell (the checkpoint)
   bool table_only = false;          // --table-only: no factorization, the table of the cells found
+  bool cells_only = false;          // --cells-only: the cells, no table (a job-array task)
 
   // bpp (EM imputation) and --holdout 0.05, tol 1e-5, at most 500 iterations.
   static FactorizeOptions sweep_defaults();
 
-  // Parses "FIRST:LAST[:STEP]" (or one k); throws UsageError naming --ranks.
+  // Parses "FIRST:LAST[:STEP]", one k, or a comma-separated list of those;
+  // throws UsageError naming --ranks.
   static std::vector<std::int64_t> parse_ranks(const std::string& text);
 
   // Throws UsageError naming the option. Replicated.
