@@ -164,7 +164,10 @@ Factorization<T> run_masked_updates(const ProcessGrid& grid, const Distribution&
     comm::allreduce_sum(grid.all(), bundle.data(), static_cast<std::int64_t>(bundle.size()));
     clock.enter(perf::Phase::kObjective);
 
-    // Replicated from here: every rank takes the same branches.
+    // Replicated from here: every rank takes the same branches. The sampled
+    // schemes' Gram identity may round a near-exact fit below 0.
+    scalars[kLoss] = std::max(scalars[kLoss], 0.0);
+    scalars[kSquaredError] = std::max(scalars[kSquaredError], 0.0);
     const double objective = scalars[kLoss] + pen_w.l1 * scalars[kSumW] +
                              0.5 * pen_w.l2 * scalars[kSquaresW] + pen_h.l1 * scalars[kSumH] +
                              0.5 * pen_h.l2 * scalars[kSquaresH];

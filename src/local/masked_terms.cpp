@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 
 #include "gridnmf/local/beta_divergence.hpp"
 #include "gridnmf/local/blas.hpp"
@@ -32,25 +34,38 @@ MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const T* v, std::int64_t rows,
       std::max<std::int64_t>(256, kTileEntries / std::max<std::int64_t>(cols_, 1));
   tile_rows_ = std::max<std::int64_t>(1, std::min(rows_, long_side));
   tile_cols_ = std::max<std::int64_t>(1, std::min(cols_, kTileEntries / tile_rows_));
-  tile_.resize(static_cast<size_t>(tile_rows_ * tile_cols_));
-  if (forms_denominator()) denom_tile_.resize(tile_.size());
+  if (sampled()) {
+    if (cols_ > std::numeric_limits<std::int32_t>::max()) {
+      throw std::length_error("a masked block has more than 2^31 columns; use more ranks");
+    }
+    unobserved_rows_.assign(static_cast<size_t>(rows_ + 1), 0);
+    gram_.resize(static_cast<size_t>(k_ * k_));
+  } else {
+    tile_.resize(static_cast<size_t>(tile_rows_ * tile_cols_));
+    if (forms_denominator()) denom_tile_.resize(tile_.size());
+  }
 
-  // V and the mask are fixed: count once.
+  // V and the mask are fixed: count (and list) once.
   const bool holdout_on = holdout_.active();
   for (std::int64_t r = 0; r < rows_; ++r) {
     for (std::int64_t c = 0; c < cols_; ++c) {
       const T value = v_[r * cols_ + c];
       const double square = static_cast<double>(value) * value;
+      block_sum_of_squares_ += square;
+      bool observed = false;
       if (is_missing(value)) {
         counts_.missing += 1.0;
       } else if (holdout_on && holdout_.hides_keys(row_keys_[r], col_keys_[c])) {
         counts_.heldout += 1.0;
         counts_.heldout_sum_of_squares += square;
       } else {
+        observed = true;
         counts_.observed += 1.0;
         counts_.observed_sum_of_squares += square;
       }
+      if (!observed && sampled()) unobserved_cols_.push_back(static_cast<std::int32_t>(c));
     }
+    if (sampled()) unobserved_rows_[r + 1] = static_cast<std::int64_t>(unobserved_cols_.size());
   }
 }
 
@@ -119,8 +134,88 @@ MaskedSums MaskedTerms<T>::transform_tile(std::int64_t r0, std::int64_t c0, std:
 }
 
 template <typename T>
+MaskedSums MaskedTerms<T>::run_sampled(bool h_side, const T* w, const T* ht, T* numer, T* denom,
+                                       bool with_sums) {
+  const bool mu = scheme_ == MaskedScheme::kFrobeniusMu;
+  // The full products: numer = V^T W_i (H half) or V Ht_j (W half).
+  if (h_side) {
+    gemm(true, false, cols_, k_, rows_, T(1), v_, cols_, w, k_, T(0), numer, k_);
+  } else {
+    gemm(false, false, rows_, k_, cols_, T(1), v_, cols_, ht, k_, T(0), numer, k_);
+  }
+  MaskedSums sums;
+  double block_squared_error = 0.0;
+  if (with_sums) {
+    // ||V - P||^2 over the whole block = ||V||^2 - 2 <V, W_i H_j> + <W_i^T W_i, H_j H_j^T>.
+    const double cross = h_side ? dot(numer, ht, cols_ * k_) : dot(numer, w, rows_ * k_);
+    std::vector<T> gram_h(static_cast<size_t>(k_ * k_));
+    gram(w, rows_, k_, gram_.data());
+    gram(ht, cols_, k_, gram_h.data());
+    block_squared_error = block_sum_of_squares_ - 2.0 * cross + dot(gram_.data(), gram_h.data(), k_ * k_);
+  }
+  if (mu) {
+    // The Gram term: (W_i^T W_i) applied to Ht_j, or W_i to (H_j H_j^T).
+    if (h_side) {
+      gram(w, rows_, k_, gram_.data());
+      gemm(false, false, cols_, k_, k_, T(1), ht, k_, gram_.data(), k_, T(0), denom, k_);
+    } else {
+      gram(ht, cols_, k_, gram_.data());
+      gemm(false, false, rows_, k_, k_, T(1), w, k_, gram_.data(), k_, T(0), denom, k_);
+    }
+  }
+  // The unobserved entries out again, at the sampled product.
+  const bool holdout_on = holdout_.active();
+  double unobserved_squared_error = 0.0;
+  for (std::int64_t r = 0; r < rows_; ++r) {
+    const T* wr = w + r * k_;
+    const std::uint64_t row_key = holdout_on ? row_keys_[r] : 0;
+    for (std::int64_t e = unobserved_rows_[r]; e < unobserved_rows_[r + 1]; ++e) {
+      const std::int64_t c = unobserved_cols_[e];
+      const T* hc = ht + c * k_;
+      T p = T(0);
+      for (std::int64_t l = 0; l < k_; ++l) p += wr[l] * hc[l];
+      const T stored = v_[r * cols_ + c];
+      const T v = is_missing(stored) ? T(0) : stored;
+      if (with_sums) {
+        const double e2 = (static_cast<double>(v) - p) * (static_cast<double>(v) - p);
+        unobserved_squared_error += e2;
+        if (!is_missing(stored) && holdout_on && holdout_.hides_keys(row_key, col_keys_[c])) {
+          sums.heldout_squared_error += e2;
+        }
+      }
+      // MU: numer -= v x, denom -= p x; imputed: numer += (p - v) x, with x
+      // the row of the other factor.
+      T* numer_row = h_side ? numer + c * k_ : numer + r * k_;
+      const T* x = h_side ? wr : hc;
+      if (mu) {
+        T* denom_row = h_side ? denom + c * k_ : denom + r * k_;
+        for (std::int64_t l = 0; l < k_; ++l) {
+          numer_row[l] -= v * x[l];
+          denom_row[l] -= p * x[l];
+        }
+      } else {
+        const T fill = p - v;
+        for (std::int64_t l = 0; l < k_; ++l) numer_row[l] += fill * x[l];
+      }
+    }
+  }
+  if (mu) {
+    // Each block's W_i^T (M .* P) is a sum of non-negative terms: rounding
+    // in the subtraction must not make it negative.
+    const std::int64_t out_rows = h_side ? cols_ : rows_;
+    for (std::int64_t i = 0; i < out_rows * k_; ++i) denom[i] = std::max(denom[i], T(0));
+  }
+  if (with_sums) {
+    sums.squared_error = block_squared_error - unobserved_squared_error;
+    sums.loss = 0.5 * sums.squared_error;
+  }
+  return sums;
+}
+
+template <typename T>
 MaskedSums MaskedTerms<T>::run(bool h_side, const T* w, const T* ht, T* numer, T* denom,
                                bool with_sums) {
+  if (sampled()) return run_sampled(h_side, w, ht, numer, denom, with_sums);
   const std::int64_t out_rows = h_side ? cols_ : rows_;
   std::fill(numer, numer + out_rows * k_, T(0));
   if (forms_denominator()) std::fill(denom, denom + out_rows * k_, T(0));

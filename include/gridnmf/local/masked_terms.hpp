@@ -40,10 +40,22 @@ struct MaskCounts {
 // block (rows x cols) whose missing entries are -0.0 (matrix/holdout_mask.hpp).
 // row_ids / col_ids are the block's global row and column indices in the
 // input's order, used by the held-out mask. W_i is row-major (rows x k), H_j
-// held transposed as Ht_j (cols x k). P is formed with GEMM in tiles, so
-// scratch is two tiles plus the row and column keys: O(rows + cols) beyond
-// the tiles, and V is only read. Outputs are this block's share, summed over
-// the grid column (H half) or grid row (W half) as W^T V is.
+// held transposed as Ht_j (cols x k). V is only read. Outputs are this
+// block's share, summed over the grid column (H half) or grid row (W half)
+// as W^T V is.
+//
+// Two ways, chosen by the scheme:
+//  - kFrobeniusMu and kImputed never form P = W_i H_j. The full products are
+//    one GEMM (V^T W_i or V Ht_j; the missing entries are 0 in V) and the
+//    Gram terms (W_i^T W_i) Ht_j^T, and the unobserved entries are taken out
+//    again at a sampled product: p = W_i(r,:) . Ht_j(c,:) only there, so a
+//    half costs one GEMM + O((rows + cols) k^2) + O(unobserved k). The list
+//    of unobserved entries (4 bytes each plus a row pointer) is built once.
+//    The training error comes from the same identity as the unmasked one,
+//    ||V||^2 - 2 <V, P> + <W_i^T W_i, H_j H_j^T> minus the unobserved terms;
+//    the held-out error is summed exactly at its entries.
+//  - kKullbackLeiblerMu needs V ./ P at every observed entry: P is formed
+//    with GEMM in tiles, scratch two tiles.
 template <typename T>
 class MaskedTerms {
  public:
@@ -64,6 +76,9 @@ class MaskedTerms {
 
  private:
   MaskedSums run(bool h_side, const T* w, const T* ht, T* numer, T* denom, bool with_sums);
+  MaskedSums run_sampled(bool h_side, const T* w, const T* ht, T* numer, T* denom,
+                         bool with_sums);
+  bool sampled() const { return scheme_ != MaskedScheme::kKullbackLeiblerMu; }
   MaskedSums transform_tile(std::int64_t r0, std::int64_t c0, std::int64_t tr, std::int64_t tc,
                             bool with_sums);
 
@@ -75,6 +90,12 @@ class MaskedTerms {
   std::int64_t tile_rows_, tile_cols_;
   std::vector<T> tile_;        // P, then the numerator factor in place
   std::vector<T> denom_tile_;  // the denominator factor
+  // Sampled schemes: the unobserved entries, CSR (row r's columns are
+  // unobserved_cols_[unobserved_rows_[r] .. unobserved_rows_[r + 1])).
+  std::vector<std::int64_t> unobserved_rows_;
+  std::vector<std::int32_t> unobserved_cols_;
+  double block_sum_of_squares_ = 0.0;  // ||V_ij||^2, missing entries 0
+  std::vector<T> gram_;                // k x k
   MaskCounts counts_;
 };
 
