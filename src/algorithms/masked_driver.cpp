@@ -38,9 +38,13 @@ local::MaskedScheme scheme_for(const SolverSettings& settings) {
                                       : local::MaskedScheme::kKullbackLeiblerMu;
 }
 
-std::vector<std::int64_t> indices_of(const IndexRange& range) {
+// The input's indices of an internal index range.
+std::vector<std::int64_t> indices_of(const IndexRange& range,
+                                     const std::function<std::int64_t(std::int64_t)>& to_input) {
   std::vector<std::int64_t> ids(static_cast<size_t>(range.size));
-  for (std::int64_t i = 0; i < range.size; ++i) ids[i] = range.begin + i;
+  for (std::int64_t i = 0; i < range.size; ++i) {
+    ids[i] = to_input ? to_input(range.begin + i) : range.begin + i;
+  }
   return ids;
 }
 
@@ -52,8 +56,10 @@ Factorization<T> run_masked_updates(const ProcessGrid& grid, const Distribution&
                                     LocalMatrix<T> ht_own, const SolverSettings& settings,
                                     const ProgressCallback& progress,
                                     const DriverControl<T>& control) {
-  if (v_block.is_sparse()) {  // replicated: the input's kind is the same on every rank
-    throw UsageError("--missing and --holdout need dense input; convert the input to dense");
+  const bool sparse = v_block.is_sparse();  // replicated: the same kind on every rank
+  if (sparse && (settings.mask.missing_entries || !settings.loss.is_frobenius())) {
+    throw UsageError("sparse input takes --holdout with --loss frobenius only (no --missing, "
+                     "no masked KL); convert the input to dense for those");
   }
   const std::int64_t k = w_own.cols;
   const std::int64_t m_i = v_block.rows();
@@ -68,11 +74,27 @@ Factorization<T> run_masked_updates(const ProcessGrid& grid, const Distribution&
   // The update's beta: masked MU is beta MU with the masked terms.
   const double mu_beta = settings.loss.beta;
 
-  // Dense input is never permuted, so the block's global indices are the input's.
+  // The mask is defined on the input's indices (sparse input may be permuted).
   const HoldoutMask holdout(settings.mask.holdout_seed, settings.mask.holdout_fraction);
-  local::MaskedTerms<T> terms(scheme, v_block.dense().data(), m_i, n_j, k,
-                              indices_of(dist.block_rows(grid.row())),
-                              indices_of(dist.block_cols(grid.col())), holdout);
+  const IndexRange block_cols = dist.block_cols(grid.col());
+  const std::vector<std::int64_t> row_ids =
+      indices_of(dist.block_rows(grid.row()), settings.mask.input_row);
+  const std::vector<std::int64_t> col_ids = indices_of(block_cols, settings.mask.input_col);
+  local::MaskedTerms<T> terms =
+      sparse ? local::MaskedTerms<T>(scheme, v_block.sparse(), k, row_ids, col_ids, holdout)
+             : local::MaskedTerms<T>(scheme, v_block.dense().data(), m_i, n_j, k, row_ids,
+                                     col_ids, holdout);
+  if (sparse) {
+    // As many held-out zeros per input row as held-out nonzeros: the count
+    // of the whole row, summed over the grid row.
+    std::vector<std::int64_t> row_totals = terms.heldout_nonzeros_per_row();
+    comm::allreduce_sum(grid.row_comm(), row_totals.data(), m_i);
+    const auto& internal_col = settings.mask.internal_col;
+    terms.add_heldout_zeros(row_totals, dist.cols(), [&](std::int64_t input) {
+      const std::int64_t c = internal_col ? internal_col(input) : input;
+      return c >= block_cols.begin && c < block_cols.end() ? c - block_cols.begin : -1;
+    });
+  }
   double counts[5] = {terms.counts().observed, terms.counts().heldout, terms.counts().missing,
                       terms.counts().observed_sum_of_squares,
                       terms.counts().heldout_sum_of_squares};

@@ -178,6 +178,11 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   }
   FactorizeOptions scaled = options;  // the same problem on the scaled V
   scaled.solver = scaled_settings(options.solver, prepared.scale);
+  if (!order.is_identity()) {  // the held-out mask is defined on the input's indices
+    scaled.solver.mask.input_row = [&order](std::int64_t i) { return order.rows.inverse(i); };
+    scaled.solver.mask.input_col = [&order](std::int64_t j) { return order.cols.inverse(j); };
+    scaled.solver.mask.internal_col = [&order](std::int64_t j) { return order.cols.forward(j); };
+  }
   clock.stop();
   checkpoint.order = order;
   LossScale scale;
@@ -287,11 +292,13 @@ void check_sparse_options(const FactorizeOptions& options) {
                      " is not supported on sparse input (its zeros need the dense W H); use "
                      "--loss frobenius or kullback-leibler");
   }
-  if (options.solver.mask.active()) {
-    throw UsageError(std::string(options.solver.mask.missing_entries ? "--missing nan"
-                                                                     : "--holdout") +
-                     " needs dense input (masks on sparse input are not implemented); "
-                     "convert the input to dense");
+  if (options.solver.mask.missing_entries) {
+    throw UsageError("--missing nan needs dense input (a pattern of missing entries for sparse "
+                     "input is not implemented); convert the input to dense");
+  }
+  if (options.solver.mask.holdout_fraction > 0.0 && !loss.is_frobenius()) {
+    throw UsageError("--holdout on sparse input needs --loss frobenius (masked KL is dense "
+                     "only); convert the input to dense");
   }
   if (parse_init(options.init).method == InitMethod::kSpa) {
     throw UsageError("--init spa needs dense input (it picks columns of V); use random or nndsvd");

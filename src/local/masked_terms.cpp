@@ -7,6 +7,7 @@
 
 #include "gridnmf/local/beta_divergence.hpp"
 #include "gridnmf/local/blas.hpp"
+#include "gridnmf/local/sparse_products.hpp"
 
 namespace gridnmf::local {
 
@@ -63,10 +64,85 @@ MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const T* v, std::int64_t rows,
         counts_.observed += 1.0;
         counts_.observed_sum_of_squares += square;
       }
-      if (!observed && sampled()) unobserved_cols_.push_back(static_cast<std::int32_t>(c));
+      if (!observed && sampled()) {
+        unobserved_cols_.push_back(static_cast<std::int32_t>(c));
+        unobserved_values_.push_back(value);
+      }
     }
     if (sampled()) unobserved_rows_[r + 1] = static_cast<std::int64_t>(unobserved_cols_.size());
   }
+}
+
+template <typename T>
+MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const SparseBlock<T>& v, std::int64_t k,
+                            const std::vector<std::int64_t>& row_ids,
+                            const std::vector<std::int64_t>& col_ids, const HoldoutMask& holdout)
+    : scheme_(scheme), v_(nullptr), rows_(v.rows), cols_(v.cols), k_(k), holdout_(holdout),
+      tile_rows_(0), tile_cols_(0), sparse_(&v) {
+  if (!sampled()) throw std::invalid_argument("masked KL needs a dense block");
+  row_keys_.resize(static_cast<size_t>(rows_));
+  col_keys_.resize(static_cast<size_t>(cols_));
+  for (std::int64_t r = 0; r < rows_; ++r) row_keys_[r] = holdout_.row_key(row_ids[r]);
+  for (std::int64_t c = 0; c < cols_; ++c) col_keys_[c] = HoldoutMask::col_key(col_ids[c]);
+  gram_.resize(static_cast<size_t>(k_ * k_));
+  heldout_per_row_.assign(static_cast<size_t>(rows_), 0);
+  pending_.resize(static_cast<size_t>(rows_));
+  double sum_of_squares = 0.0;
+  for (std::int64_t p = 0; p < v.panels(); ++p) {
+    for (std::int64_t r = 0; r < rows_; ++r) {
+      for (std::int64_t e = v.row_start[p * rows_ + r]; e < v.row_start[p * rows_ + r + 1]; ++e) {
+        const std::int32_t c = v.col_index[e];
+        const T value = v.values[e];
+        const double square = static_cast<double>(value) * value;
+        sum_of_squares += square;
+        if (holdout_.active() && holdout_.hides_keys(row_keys_[r], col_keys_[c])) {
+          pending_[r].push_back({c, value});
+          ++heldout_per_row_[r];
+          counts_.heldout += 1.0;
+          counts_.heldout_sum_of_squares += square;
+        }
+      }
+    }
+  }
+  block_sum_of_squares_ = sum_of_squares;
+  counts_.observed_sum_of_squares = sum_of_squares - counts_.heldout_sum_of_squares;
+}
+
+template <typename T>
+bool MaskedTerms<T>::stored_nonzero(std::int64_t r, std::int64_t c) const {
+  const SparseBlock<T>& v = *sparse_;
+  const std::int64_t p = v.panel_cols > 0 ? c / v.panel_cols : 0;
+  const std::int32_t* first = v.col_index.data() + v.row_start[p * rows_ + r];
+  const std::int32_t* last = v.col_index.data() + v.row_start[p * rows_ + r + 1];
+  return std::binary_search(first, last, static_cast<std::int32_t>(c));
+}
+
+template <typename T>
+void MaskedTerms<T>::add_heldout_zeros(const std::vector<std::int64_t>& row_totals,
+                                       std::int64_t n,
+                                       const std::function<std::int64_t(std::int64_t)>& local_col) {
+  unobserved_rows_.assign(static_cast<size_t>(rows_ + 1), 0);
+  for (std::int64_t r = 0; r < rows_; ++r) {
+    std::vector<std::pair<std::int32_t, T>>& row = pending_[r];
+    const std::size_t nonzeros_held = row.size();
+    for (std::int64_t t = 0; t < row_totals[r]; ++t) {
+      const std::int64_t c = local_col(zero_candidate(static_cast<std::int64_t>(row_keys_[r]), t, n));
+      if (c < 0 || stored_nonzero(r, c)) continue;
+      row.push_back({static_cast<std::int32_t>(c), T(0)});
+    }
+    // Repeated candidates count once.
+    std::sort(row.begin() + static_cast<std::ptrdiff_t>(nonzeros_held), row.end());
+    row.erase(std::unique(row.begin() + static_cast<std::ptrdiff_t>(nonzeros_held), row.end()),
+              row.end());
+    counts_.heldout += static_cast<double>(row.size() - nonzeros_held);
+    for (const auto& [c, value] : row) {
+      unobserved_cols_.push_back(c);
+      unobserved_values_.push_back(value);
+    }
+    unobserved_rows_[r + 1] = static_cast<std::int64_t>(unobserved_cols_.size());
+  }
+  pending_.clear();
+  counts_.observed = static_cast<double>(rows_) * static_cast<double>(cols_) - counts_.heldout;
 }
 
 template <typename T>
@@ -138,7 +214,13 @@ MaskedSums MaskedTerms<T>::run_sampled(bool h_side, const T* w, const T* ht, T* 
                                        bool with_sums) {
   const bool mu = scheme_ == MaskedScheme::kFrobeniusMu;
   // The full products: numer = V^T W_i (H half) or V Ht_j (W half).
-  if (h_side) {
+  if (sparse_ != nullptr) {
+    if (h_side) {
+      sparse_transposed_times(*sparse_, w, k_, numer);
+    } else {
+      sparse_times(*sparse_, ht, k_, numer);
+    }
+  } else if (h_side) {
     gemm(true, false, cols_, k_, rows_, T(1), v_, cols_, w, k_, T(0), numer, k_);
   } else {
     gemm(false, false, rows_, k_, cols_, T(1), v_, cols_, ht, k_, T(0), numer, k_);
@@ -164,24 +246,21 @@ MaskedSums MaskedTerms<T>::run_sampled(bool h_side, const T* w, const T* ht, T* 
     }
   }
   // The unobserved entries out again, at the sampled product.
-  const bool holdout_on = holdout_.active();
   double unobserved_squared_error = 0.0;
   for (std::int64_t r = 0; r < rows_; ++r) {
     const T* wr = w + r * k_;
-    const std::uint64_t row_key = holdout_on ? row_keys_[r] : 0;
     for (std::int64_t e = unobserved_rows_[r]; e < unobserved_rows_[r + 1]; ++e) {
       const std::int64_t c = unobserved_cols_[e];
       const T* hc = ht + c * k_;
       T p = T(0);
       for (std::int64_t l = 0; l < k_; ++l) p += wr[l] * hc[l];
-      const T stored = v_[r * cols_ + c];
+      // Unobserved and not missing is held out.
+      const T stored = unobserved_values_[e];
       const T v = is_missing(stored) ? T(0) : stored;
       if (with_sums) {
         const double e2 = (static_cast<double>(v) - p) * (static_cast<double>(v) - p);
         unobserved_squared_error += e2;
-        if (!is_missing(stored) && holdout_on && holdout_.hides_keys(row_key, col_keys_[c])) {
-          sums.heldout_squared_error += e2;
-        }
+        if (!is_missing(stored)) sums.heldout_squared_error += e2;
       }
       // MU: numer -= v x, denom -= p x; imputed: numer += (p - v) x, with x
       // the row of the other factor.

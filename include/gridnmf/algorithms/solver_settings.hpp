@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "gridnmf/algorithms/algorithm.hpp"
 #include "gridnmf/algorithms/loss.hpp"
@@ -66,6 +67,10 @@ struct MaskSettings {
   bool missing_entries = false;  // --missing nan: the block may hold missing entries
   double holdout_fraction = 0.0;  // --holdout: share of the entries held out, in [0, 0.5]
   std::uint64_t holdout_seed = 0;  // --holdout-seed
+  // The input's index of an internal global row / column, and back for
+  // columns (sparse input is permuted, see --balance); empty: the identity.
+  // The held-out mask is defined on the input's indices.
+  std::function<std::int64_t(std::int64_t)> input_row, input_col, internal_col;
   bool active() const { return missing_entries || holdout_fraction > 0.0; }
 };
 

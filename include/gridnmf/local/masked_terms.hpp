@@ -1,9 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "gridnmf/matrix/holdout_mask.hpp"
+#include "gridnmf/matrix/sparse_block.hpp"
 
 namespace gridnmf::local {
 
@@ -65,6 +67,31 @@ class MaskedTerms {
               std::int64_t k, const std::vector<std::int64_t>& row_ids,
               const std::vector<std::int64_t>& col_ids, const HoldoutMask& holdout);
 
+  // A sparse block (kFrobeniusMu or kImputed only): the held-out nonzeros are
+  // those the mask hides; the held-out zeros are added by add_heldout_zeros,
+  // which must be called before the first half.
+  MaskedTerms(MaskedScheme scheme, const SparseBlock<T>& v, std::int64_t k,
+              const std::vector<std::int64_t>& row_ids, const std::vector<std::int64_t>& col_ids,
+              const HoldoutMask& holdout);
+  // Sparse: held-out nonzeros per row of this block, to be summed over the
+  // grid row (the whole input row's count).
+  const std::vector<std::int64_t>& heldout_nonzeros_per_row() const { return heldout_per_row_; }
+  // Sparse: as many held-out zeros per input row as it has held-out
+  // nonzeros (row_totals, per block row): candidate t = 0 .. total-1 of row
+  // i is input column zero_candidate(i, t); candidates in this block that
+  // are zeros of V are held out, others (nonzeros, repeats) are dropped, so
+  // the count is at most that of the nonzeros. local_col maps an input
+  // column to this block's local column, or -1 when not in the block.
+  void add_heldout_zeros(const std::vector<std::int64_t>& row_totals, std::int64_t n,
+                         const std::function<std::int64_t(std::int64_t)>& local_col);
+  // Input column of candidate t of input row `row` (a pure function).
+  std::int64_t zero_candidate(std::int64_t row_key, std::int64_t t, std::int64_t n) const {
+    const std::uint64_t x = HoldoutMask::mix(static_cast<std::uint64_t>(t) * 0xd1b54a32d192ed03ULL +
+                                             0x5851f42d4c957f2dULL);
+    return static_cast<std::int64_t>(HoldoutMask::mix(static_cast<std::uint64_t>(row_key) ^ x) %
+                                     static_cast<std::uint64_t>(n));
+  }
+
   // H half: numer and denom (cols x k) = factor^T W_i. denom is not formed
   // (may be nullptr) for kImputed. Sums are of this W, H when wanted.
   MaskedSums h_half(const T* w, const T* ht, T* numer, T* denom, bool with_sums);
@@ -79,6 +106,7 @@ class MaskedTerms {
   MaskedSums run_sampled(bool h_side, const T* w, const T* ht, T* numer, T* denom,
                          bool with_sums);
   bool sampled() const { return scheme_ != MaskedScheme::kKullbackLeiblerMu; }
+  bool stored_nonzero(std::int64_t r, std::int64_t c) const;
   MaskedSums transform_tile(std::int64_t r0, std::int64_t c0, std::int64_t tr, std::int64_t tc,
                             bool with_sums);
 
@@ -94,6 +122,11 @@ class MaskedTerms {
   // unobserved_cols_[unobserved_rows_[r] .. unobserved_rows_[r + 1])).
   std::vector<std::int64_t> unobserved_rows_;
   std::vector<std::int32_t> unobserved_cols_;
+  std::vector<T> unobserved_values_;  // V there; -0.0 marks a missing entry
+  const SparseBlock<T>* sparse_ = nullptr;
+  std::vector<std::int64_t> heldout_per_row_;
+  // Sparse, until add_heldout_zeros: the held-out nonzeros of each row.
+  std::vector<std::vector<std::pair<std::int32_t, T>>> pending_;
   double block_sum_of_squares_ = 0.0;  // ||V_ij||^2, missing entries 0
   std::vector<T> gram_;                // k x k
   MaskCounts counts_;
