@@ -12,6 +12,8 @@
 #include "gridnmf/cli/progress.hpp"
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/comm/factor_order.hpp"
+#include "gridnmf/local/sparse_products.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/init/initial_factors.hpp"
 #include "gridnmf/io/attributes.hpp"
@@ -29,14 +31,16 @@ namespace gridnmf::cli {
 namespace {
 
 // The whole W (m x k, the input's row order) on every rank, from the owned
-// pieces. Dense input is never permuted. Collective over grid.all().
+// pieces. Collective over grid.all().
 template <typename T>
 LocalMatrix<double> whole_w(const ProcessGrid& grid, const Distribution& dist,
-                            const LocalMatrix<T>& w_own) {
+                            const comm::InputOrder& order, const LocalMatrix<T>& w_own) {
   LocalMatrix<double> w(dist.rows(), w_own.cols);
   const IndexRange own = dist.owned_w_rows(grid.row(), grid.col());
-  for (std::int64_t r = 0; r < own.size; ++r)
-    for (std::int64_t l = 0; l < w_own.cols; ++l) w(own.begin + r, l) = w_own(r, l);
+  for (std::int64_t r = 0; r < own.size; ++r) {
+    const std::int64_t row = order.rows.inverse(own.begin + r);  // the input's row
+    for (std::int64_t l = 0; l < w_own.cols; ++l) w(row, l) = w_own(r, l);
+  }
   comm::allreduce_sum(grid.all(), w.data(), w.size());
   return w;
 }
@@ -45,13 +49,20 @@ LocalMatrix<double> whole_w(const ProcessGrid& grid, const Distribution& dist,
 // mask of holdout-seed + r, the same masks for every k. Collective over grid.all().
 template <typename T>
 selection::SweepCell run_cell(const ProcessGrid& grid, const Distribution& dist,
-                              const DataBlock<T>& v_block, const SelectRankOptions& options,
-                              std::int64_t k, int replicate) {
+                              const DataBlock<T>& v_block, const comm::InputOrder& order,
+                              const SelectRankOptions& options, std::int64_t k, int replicate) {
   const FactorizeOptions& f = options.factorize;
   SolverSettings settings = f.solver;
   settings.mask.holdout_seed = f.solver.mask.holdout_seed + static_cast<std::uint64_t>(replicate);
+  if (!order.is_identity()) {  // the held-out mask is defined on the input's indices
+    settings.mask.input_row = [&order](std::int64_t i) { return order.rows.inverse(i); };
+    settings.mask.input_col = [&order](std::int64_t j) { return order.cols.inverse(j); };
+    settings.mask.internal_col = [&order](std::int64_t j) { return order.cols.forward(j); };
+  }
   auto [w_own, ht_own] = initial_factors<T>(grid, dist, v_block, InitChoice{}, k,
                                             f.seed + static_cast<std::uint64_t>(replicate));
+  // Drawn by global index: the same start as an unpermuted run.
+  comm::reorder_factors(grid, dist, order, comm::OrderDirection::kToInternal, w_own, ht_own);
   const MatrixStatistics no_statistics;  // the masked driver counts the observed entries itself
   const Factorization<T> result = run_alternating_updates<T>(
       grid, dist, v_block, no_statistics, std::move(w_own), std::move(ht_own), settings);
@@ -62,7 +73,7 @@ selection::SweepCell run_cell(const ProcessGrid& grid, const Distribution& dist,
   cell.heldout_error = result.heldout_error;
   cell.objective = result.objective;
   cell.iterations = result.iterations;
-  cell.w = whole_w(grid, dist, result.w_own);
+  cell.w = whole_w(grid, dist, order, result.w_own);
   return cell;
 }
 
@@ -193,17 +204,41 @@ void finish_table(const SelectRankOptions& options, const ProgressPrinter& print
   printer.message("wrote " + options.factorize.output + " and " + options.csv_path());
 }
 
+// This rank's block of V, dense or sparse, read once for the whole sweep and
+// checked like factorize's. Collective over grid.all().
 template <typename T>
-void sweep_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
-              const SelectRankOptions& options, const ProgressPrinter& printer) {
-  const FactorizeOptions& f = options.factorize;
+DataBlock<T> read_once(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
+                       const comm::InputOrder& order, const FactorizeOptions& f,
+                       const ProgressPrinter& printer) {
+  if (input.is_sparse()) {
+    io::SparseReadReport report;
+    const std::int64_t panel_cols = local::sparse_panel_columns(
+        dist.block_rows(0).size, dist.block_cols(0).size, input.stored_nonzeros() / grid.size(),
+        f.rank, sizeof(T));
+    SparseBlock<T> block = input.read_sparse_block<T>({&dist, false, order, panel_cols}, report);
+    input.close();
+    return DataBlock<T>(std::move(block));
+  }
   const IndexRange rows = dist.block_rows(grid.row());
   const IndexRange cols = dist.block_cols(grid.col());
   LocalMatrix<T> block = input.read_block<T>(rows, cols);
   if (f.solver.mask.missing_entries) mark_missing_entries(grid, block, printer);
   io::check_nonnegative_finite(grid.all(), block, rows, cols, input.description());
   input.close();
-  const DataBlock<T> v_block(std::move(block));  // read once for the whole sweep
+  return DataBlock<T>(std::move(block));
+}
+
+template <typename T>
+void sweep_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
+              const SelectRankOptions& options, const ProgressPrinter& printer) {
+  const FactorizeOptions& f = options.factorize;
+  // Sparse input is read permuted (--balance), seeded by --seed.
+  const comm::InputOrder order =
+      input.is_sparse() && f.permute_sparse
+          ? comm::InputOrder{IndexPermutation::random(dist.rows(), f.seed),
+                             IndexPermutation::random(dist.cols(), f.seed + 1)}
+          : comm::InputOrder::identity(dist.rows(), dist.cols());
+  const DataBlock<T> v_block = read_once<T>(grid, dist, input, order, f, printer);
 
   const io::SweepCells cells(options.sweep_dir);
   const std::string fingerprint = options.cell_fingerprint();
@@ -234,7 +269,7 @@ void sweep_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
         continue;
       }
       const double start = MPI_Wtime();
-      const selection::SweepCell cell = run_cell(grid, dist, v_block, options, k, r);
+      const selection::SweepCell cell = run_cell(grid, dist, v_block, order, options, k, r);
       comm::agree_on_failure(grid.all(), [&] {
         if (rank == 0) cells.write(cell, fingerprint);
       });
@@ -262,9 +297,11 @@ void run_select_rank(const SelectRankOptions& options) {
   if (!options.table_only) {
     io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset, f.transpose);
     const io::MatrixShape shape = input.shape();
-    if (input.is_sparse()) {
-      throw UsageError("select-rank needs dense input (held-out masks on sparse input are not "
-                       "implemented); convert the input to dense");
+    if (input.is_sparse() &&
+        (f.solver.mask.missing_entries || !f.solver.loss.is_frobenius())) {
+      throw UsageError("select-rank on sparse input takes --loss frobenius without --missing "
+                       "(masked KL and missing patterns are dense only); convert the input to "
+                       "dense");
     }
     const std::int64_t largest = options.ranks.back();
     if (largest > std::min(shape.rows, shape.cols)) {
