@@ -35,6 +35,31 @@ def holdout_mask(seed, fraction, rows, cols):
     return np.array([[mix(rk ^ ck) < threshold for ck in col_keys] for rk in row_keys])
 
 
+def sparse_holdout(seed, fraction, dense):
+    """The held-out entries of a sparse input (README): the nonzeros the mask
+    hides, and per row as many zero candidates, kept where V is zero."""
+    rows, cols = dense.shape
+    hidden = holdout_mask(seed, fraction, rows, cols) & (dense != 0)
+    zeros = np.zeros_like(hidden)
+    for i in range(rows):
+        row_key = mix(seed ^ mix((i + 0x632BE59BD9B4E019) & MASK64))
+        for t in range(int(hidden[i].sum())):
+            c = mix(row_key ^ mix((t * 0xD1B54A32D192ED03 + 0x5851F42D4C957F2D) & MASK64)) % cols
+            zeros[i, c] |= dense[i, c] == 0
+    return hidden | zeros
+
+
+def write_csr(path, dense):
+    rows_of, cols_of = np.nonzero(dense)
+    with h5py.File(path, "w") as f:
+        group = f.create_group("V")
+        group["data"] = dense[rows_of, cols_of]
+        group["indices"] = cols_of.astype(np.int64)
+        group["indptr"] = np.searchsorted(rows_of, np.arange(dense.shape[0] + 1)).astype(np.int64)
+        group.attrs["shape"] = np.array(dense.shape, dtype=np.int64)
+        group.attrs["format"] = "csr"
+
+
 def low_rank(rows, cols, k, seed, snr_db=None):
     rng = np.random.default_rng(seed)
     v = rng.random((rows, k)) @ rng.random((k, cols))
@@ -137,6 +162,27 @@ class MasksAndSelectRank(unittest.TestCase):
                 errors.append(f.attrs["heldout_relative_error"])
         self.assertAlmostEqual(errors[0] / errors[1], 1.0, places=9)
 
+    def test_sparse_heldout_entries_are_the_documented_ones_on_any_grid(self):
+        rng = np.random.default_rng(2)
+        dense = (rng.random((43, 37)) < 0.3) * rng.integers(1, 9, (43, 37)).astype(float)
+        path = self.path("sparse.h5")
+        write_csr(path, dense)
+        hidden = sparse_holdout(9, 0.2, dense)
+        for ranks, balance in ((1, "none"), (3, "permute")):
+            with self.subTest(ranks=ranks, balance=balance):
+                out = self.path(f"sparse_{ranks}.h5")
+                run(ranks, "factorize", "--input", path, "--rank", 3, "--holdout", 0.2,
+                    "--holdout-seed", 9, "--algorithm", "mu", "--max-iter", 30, "--tol", 0,
+                    "--balance", balance, "--output", out, "--quiet")
+                with h5py.File(out, "r") as f:
+                    wh = f["W"][()] @ f["H"][()]
+                    self.assertEqual(f.attrs["heldout_entries"], hidden.sum())
+                    expected = np.linalg.norm((dense - wh)[hidden]) / np.linalg.norm(dense[hidden])
+                    self.assertAlmostEqual(f.attrs["heldout_relative_error"] / expected, 1.0,
+                                           places=10)
+                    train = np.linalg.norm((dense - wh)[~hidden]) / np.linalg.norm(dense[~hidden])
+                    self.assertAlmostEqual(f.attrs["relative_error"] / train, 1.0, places=10)
+
     def test_select_rank_recommends_the_true_rank(self):
         _, attrs = table(self.uninterrupted)
         self.assertEqual(attrs["recommended_k"], 4)
@@ -152,6 +198,19 @@ class MasksAndSelectRank(unittest.TestCase):
         out = self.path("r3_table.h5")
         run(2, "select-rank", "--input", data, "--ranks", "2:4", "--replicates", 3,
             "--seed", 4, "--max-iter", 100, "--output", out, "--quiet")
+        self.assertEqual(table(out)[1]["recommended_k"], 3)
+        # Sparse input: factors with 60% zeros, noise on the nonzeros only.
+        rng = np.random.default_rng(12)
+        w = rng.random((60, 3)) * (rng.random((60, 3)) < 0.4)
+        h = rng.random((3, 80)) * (rng.random((3, 80)) < 0.4)
+        v = w @ h
+        noise = rng.standard_normal(v.shape) * (v > 0)
+        v = np.maximum(v + noise * np.linalg.norm(v) / np.linalg.norm(noise) / 10 ** 1.5, 0) * (v > 0)
+        sparse = self.path("r3_sparse.h5")
+        write_csr(sparse, v)
+        out = self.path("r3_sparse_table.h5")
+        run(2, "select-rank", "--input", sparse, "--ranks", "2:4", "--replicates", 3,
+            "--max-iter", 100, "--output", out, "--quiet")
         self.assertEqual(table(out)[1]["recommended_k"], 3)
 
     def test_killed_sweep_resumes_to_the_same_table(self):
