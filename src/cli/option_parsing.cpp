@@ -276,6 +276,7 @@ void finish_factorize_options(FactorizeOptions& options, const FactorizeText& te
 // The masked-run options as text until parsing is done.
 struct MaskText {
   std::string missing = "error";
+  std::string pattern;
   double holdout = 0.0;
   std::int64_t holdout_seed = -1;  // -1: the run's --seed
 };
@@ -284,7 +285,8 @@ void describe_mask_options(po::options_description& problem, MaskText& mask) {
   problem.add_options()
       ("missing", po::value(&mask.missing)->default_value(mask.missing), "NaN entries of a dense input: error (refuse them) or nan (they are missing: the objective counts only the observed entries)")
       ("holdout", po::value(&mask.holdout)->default_value(mask.holdout), "hide this fraction (0 to 0.5) of the entries from training, chosen by a hash of (holdout-seed, row, column), and report the error on them (dense input)")
-      ("holdout-seed", po::value(&mask.holdout_seed), "seed of the held-out mask (default: --seed)");
+      ("holdout-seed", po::value(&mask.holdout_seed), "seed of the held-out mask (default: --seed)")
+      ("missing-pattern", po::value(&mask.pattern), "HDF5 file holding a sparse matrix /V of V's shape whose stored (nonzero) entries are missing in V (dense or sparse input)");
 }
 
 void finish_mask_options(FactorizeOptions& options, const MaskText& mask) {
@@ -292,7 +294,9 @@ void finish_mask_options(FactorizeOptions& options, const MaskText& mask) {
     throw UsageError("--missing must be error or nan, got '" + mask.missing + "'");
   }
   if (mask.holdout_seed < -1) throw UsageError("--holdout-seed must be >= 0");
-  options.solver.mask.missing_entries = mask.missing == "nan";
+  options.missing_nan = mask.missing == "nan";
+  options.missing_pattern = mask.pattern;
+  options.solver.mask.missing_entries = options.missing_nan || !mask.pattern.empty();
   options.solver.mask.holdout_fraction = mask.holdout;
   options.solver.mask.holdout_seed =
       mask.holdout_seed >= 0 ? static_cast<std::uint64_t>(mask.holdout_seed) : options.seed;

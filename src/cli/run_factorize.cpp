@@ -24,6 +24,7 @@
 #include "float32_range.hpp"
 #include "memory_need.hpp"
 #include "missing_entries.hpp"
+#include "missing_pattern.hpp"
 #include "prepared_input.hpp"
 #include "restarts.hpp"
 #include "stop_signals.hpp"
@@ -87,7 +88,7 @@ DataBlock<T> read_dense_input(const ProcessGrid& grid, const Distribution& dist,
   const IndexRange cols = dist.block_cols(grid.col());
   const std::string where = input.description();
   LocalMatrix<T> block = input.read_block<T>(rows, cols);
-  if (options.solver.mask.missing_entries) mark_missing_entries(grid, block, printer);
+  if (options.missing_nan) mark_missing_entries(grid, block, printer);
   if (input.ignored_values() > 0) {
     printer.message("read " + std::to_string(input.ignored_values()) +
                     " values equal to the ENVI data ignore value as 0");
@@ -158,6 +159,10 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
           ? read_sparse_input<T>(grid, dist, input, order, options, input_printer, sparse_facts)
           : read_dense_input<T>(grid, dist, input, options, input_printer);
   input.close();
+  if (!options.missing_pattern.empty()) {
+    apply_missing_pattern(grid, dist, order, options.missing_pattern, options.transpose, v_block,
+                          input_printer);
+  }
   // A fixed W learned on tf-idf weights keeps its corpus's idf.
   const bool model_idf = fixed && options.normalize == Normalization::kTfidf && !fixed->idf.empty();
   const comm::NormalizationRecord normalization =
@@ -292,9 +297,9 @@ void check_sparse_options(const FactorizeOptions& options) {
                      " is not supported on sparse input (its zeros need the dense W H); use "
                      "--loss frobenius or kullback-leibler");
   }
-  if (options.solver.mask.missing_entries) {
-    throw UsageError("--missing nan needs dense input (a pattern of missing entries for sparse "
-                     "input is not implemented); convert the input to dense");
+  if (options.missing_nan) {
+    throw UsageError("--missing nan needs dense input (a sparse file stores no NaN); give the "
+                     "missing entries as --missing-pattern FILE");
   }
   if (options.solver.mask.holdout_fraction > 0.0 && !loss.is_frobenius()) {
     throw UsageError("--holdout on sparse input needs --loss frobenius (masked KL is dense "

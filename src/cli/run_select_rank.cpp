@@ -24,6 +24,7 @@
 #include "gridnmf/io/sweep_cells.hpp"
 #include "gridnmf/selection/rank_table.hpp"
 #include "missing_entries.hpp"
+#include "missing_pattern.hpp"
 #include "restarts.hpp"
 
 namespace gridnmf::cli {
@@ -217,15 +218,23 @@ DataBlock<T> read_once(const ProcessGrid& grid, const Distribution& dist, io::Ma
         f.rank, sizeof(T));
     SparseBlock<T> block = input.read_sparse_block<T>({&dist, false, order, panel_cols}, report);
     input.close();
-    return DataBlock<T>(std::move(block));
+    DataBlock<T> v(std::move(block));
+    if (!f.missing_pattern.empty()) {
+      apply_missing_pattern(grid, dist, order, f.missing_pattern, f.transpose, v, printer);
+    }
+    return v;
   }
   const IndexRange rows = dist.block_rows(grid.row());
   const IndexRange cols = dist.block_cols(grid.col());
   LocalMatrix<T> block = input.read_block<T>(rows, cols);
-  if (f.solver.mask.missing_entries) mark_missing_entries(grid, block, printer);
+  if (f.missing_nan) mark_missing_entries(grid, block, printer);
   io::check_nonnegative_finite(grid.all(), block, rows, cols, input.description());
   input.close();
-  return DataBlock<T>(std::move(block));
+  DataBlock<T> v(std::move(block));
+  if (!f.missing_pattern.empty()) {
+    apply_missing_pattern(grid, dist, order, f.missing_pattern, f.transpose, v, printer);
+  }
+  return v;
 }
 
 template <typename T>
@@ -297,11 +306,9 @@ void run_select_rank(const SelectRankOptions& options) {
   if (!options.table_only) {
     io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset, f.transpose);
     const io::MatrixShape shape = input.shape();
-    if (input.is_sparse() &&
-        (f.solver.mask.missing_entries || !f.solver.loss.is_frobenius())) {
-      throw UsageError("select-rank on sparse input takes --loss frobenius without --missing "
-                       "(masked KL and missing patterns are dense only); convert the input to "
-                       "dense");
+    if (input.is_sparse() && (f.missing_nan || !f.solver.loss.is_frobenius())) {
+      throw UsageError("select-rank on sparse input takes --loss frobenius and no --missing nan "
+                       "(masked KL is dense only; give missing entries as --missing-pattern)");
     }
     const std::int64_t largest = options.ranks.back();
     if (largest > std::min(shape.rows, shape.cols)) {

@@ -62,6 +62,7 @@ void FactorizeOptions::validate() const {
   refuse_colliding_files({{"--input", "input", input, false},
                           {"--init", "--init", init_file(), false},
                           {"--fix-w", "--fix-w", fix_w, false},
+                          {"--missing-pattern", "--missing-pattern", missing_pattern, false},
                           {"--output", "--output", output, true},
                           {"--checkpoint", "--checkpoint", checkpoint.path, true},
                           {"--report", "--report", report.path, true}});
@@ -100,7 +101,8 @@ std::string FactorizeOptions::to_text() const {
        << "print-every = " << print_every << "\n"
        << "quiet = " << (quiet ? "true" : "false") << "\n";
   if (solver.mask.active()) {
-    text << "missing = " << (solver.mask.missing_entries ? "nan" : "error") << "\n"
+    text << "missing = " << (missing_nan ? "nan" : "error") << "\n"
+         << "missing-pattern = " << missing_pattern << "\n"
          << "holdout = " << solver.mask.holdout_fraction << "\n"
          << "holdout-seed = " << solver.mask.holdout_seed << "\n";
   }

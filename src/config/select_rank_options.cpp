@@ -115,7 +115,8 @@ std::string SelectRankOptions::cell_fingerprint() const {
        << "tol = " << f.solver.stopping.tolerance << "\n"
        << "seed = " << f.seed << "\n"
        << "precision = " << to_string(f.precision) << "\n"
-       << "missing = " << (f.solver.mask.missing_entries ? "nan" : "error") << "\n"
+       << "missing = " << (f.missing_nan ? "nan" : "error") << "\n"
+       << "missing-pattern = " << f.missing_pattern << "\n"
        << "holdout = " << f.solver.mask.holdout_fraction << "\n"
        << "holdout-seed = " << f.solver.mask.holdout_seed << "\n";
   return text.str();

@@ -95,7 +95,10 @@ MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const SparseBlock<T>& v, std::i
         const T value = v.values[e];
         const double square = static_cast<double>(value) * value;
         sum_of_squares += square;
-        if (holdout_.active() && holdout_.hides_keys(row_keys_[r], col_keys_[c])) {
+        if (is_missing(value)) {  // a --missing-pattern entry, 0 in the products
+          pending_[r].push_back({c, value});
+          counts_.missing += 1.0;
+        } else if (holdout_.active() && holdout_.hides_keys(row_keys_[r], col_keys_[c])) {
           pending_[r].push_back({c, value});
           ++heldout_per_row_[r];
           counts_.heldout += 1.0;
@@ -142,7 +145,8 @@ void MaskedTerms<T>::add_heldout_zeros(const std::vector<std::int64_t>& row_tota
     unobserved_rows_[r + 1] = static_cast<std::int64_t>(unobserved_cols_.size());
   }
   pending_.clear();
-  counts_.observed = static_cast<double>(rows_) * static_cast<double>(cols_) - counts_.heldout;
+  counts_.observed = static_cast<double>(rows_) * static_cast<double>(cols_) - counts_.heldout -
+                     counts_.missing;
 }
 
 template <typename T>

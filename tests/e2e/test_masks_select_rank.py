@@ -183,6 +183,30 @@ class MasksAndSelectRank(unittest.TestCase):
                     train = np.linalg.norm((dense - wh)[~hidden]) / np.linalg.norm(dense[~hidden])
                     self.assertAlmostEqual(f.attrs["relative_error"] / train, 1.0, places=10)
 
+    def test_missing_pattern_leaves_its_entries_out_for_dense_and_sparse_input(self):
+        rng = np.random.default_rng(4)
+        dense = (rng.random((41, 33)) < 0.4) * rng.integers(1, 9, (41, 33)).astype(float)
+        missing = rng.random(dense.shape) < 0.1
+        sparse_path, dense_path, pattern = (self.path(n) for n in ("pv.h5", "pd.h5", "pm.h5"))
+        write_csr(sparse_path, dense)
+        write_csr(pattern, missing.astype(float))
+        with h5py.File(dense_path, "w") as f:
+            f["V"] = dense
+        for source, ranks, balance in ((sparse_path, 1, "none"), (sparse_path, 3, "permute"),
+                                       (dense_path, 2, "none")):
+            with self.subTest(source=source, ranks=ranks, balance=balance):
+                out = self.path(f"pattern_{ranks}.h5")
+                run(ranks, "factorize", "--input", source, "--rank", 3, "--missing-pattern",
+                    pattern, "--algorithm", "mu", "--max-iter", 30, "--tol", 0, "--balance",
+                    balance, "--output", out, "--quiet")
+                with h5py.File(out, "r") as f:
+                    wh = f["W"][()] @ f["H"][()]
+                    self.assertEqual(f.attrs["missing_entries"], missing.sum())
+                    observed = ~missing
+                    train = (np.linalg.norm((dense - wh)[observed])
+                             / np.linalg.norm(dense[observed]))
+                    self.assertAlmostEqual(f.attrs["relative_error"] / train, 1.0, places=10)
+
     def test_select_rank_recommends_the_true_rank(self):
         _, attrs = table(self.uninterrupted)
         self.assertEqual(attrs["recommended_k"], 4)
@@ -256,6 +280,8 @@ class MasksAndSelectRank(unittest.TestCase):
               "itakura-saito", "--output", out], 2, "--holdout"),
             (["select-rank", "--input", self.sweep, "--ranks", "6:2", "--output", out], 2,
              "--ranks"),
+            (["factorize", "--input", self.sweep, "--rank", 2, "--missing-pattern", self.sweep,
+              "--output", out], 2, "--missing-pattern"),
             (["select-rank", "--input", self.sweep, "--ranks", "2:100", "--output", out], 2,
              "min(m, n)"),
             (["select-rank", "--input", self.sweep, "--ranks", "2:4", "--table-only",
