@@ -83,6 +83,11 @@ void SelectRankOptions::validate() const {
     throw UsageError("select-rank checkpoints per cell in --sweep-dir; drop --checkpoint");
   }
   if (!factorize.fix_w.empty()) throw UsageError("select-rank cannot be combined with --fix-w");
+  if (factorize.report.enabled()) throw UsageError("select-rank writes no --report");
+  if (factorize.normalize != Normalization::kNone) {
+    throw UsageError("select-rank takes V as it is: normalise the input first, without "
+                     "--normalize");
+  }
   if (factorize.init != "random") {
     throw UsageError("select-rank needs --init random (replicates differ by their seed)");
   }

@@ -223,7 +223,8 @@ class MasksAndSelectRank(unittest.TestCase):
         run(2, "select-rank", "--input", data, "--ranks", "2:4", "--replicates", 3,
             "--seed", 4, "--max-iter", 100, "--output", out, "--quiet")
         self.assertEqual(table(out)[1]["recommended_k"], 3)
-        # Sparse input: factors with 60% zeros, noise on the nonzeros only.
+        # Sparse input in float32 at 3 ranks: factors with 60% zeros, noise on
+        # the nonzeros only.
         rng = np.random.default_rng(12)
         w = rng.random((60, 3)) * (rng.random((60, 3)) < 0.4)
         h = rng.random((3, 80)) * (rng.random((3, 80)) < 0.4)
@@ -233,8 +234,8 @@ class MasksAndSelectRank(unittest.TestCase):
         sparse = self.path("r3_sparse.h5")
         write_csr(sparse, v)
         out = self.path("r3_sparse_table.h5")
-        run(2, "select-rank", "--input", sparse, "--ranks", "2:4", "--replicates", 3,
-            "--max-iter", 100, "--output", out, "--quiet")
+        run(3, "select-rank", "--input", sparse, "--ranks", "2:4", "--replicates", 3,
+            "--max-iter", 100, "--precision", "float32", "--output", out, "--quiet")
         self.assertEqual(table(out)[1]["recommended_k"], 3)
 
     def test_killed_sweep_resumes_to_the_same_table(self):
