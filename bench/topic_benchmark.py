@@ -3,18 +3,23 @@
 ../shared/data/sparse, for the closing note of issue 12.
 
 - KOS (6906 words x 3430 posts) at k = 20, KL: scikit-learn's
-  NMF(beta_loss='kullback-leibler', solver='mu', init='random') runs 200
-  iterations on the sparse matrix; its final KL divergence (recomputed here
-  from its W and H) is the target. gridnmf (MU, KL, --init random) runs at
-  --ranks ranks until its stored objective reaches the target; the figure is
-  the loop seconds of /history/seconds at that iteration (start-up, reading
-  and writing not counted; the whole command's wall time is printed too).
+  NMF(beta_loss='kullback-leibler', solver='mu') runs 200 iterations on the
+  sparse matrix; its final KL divergence (recomputed here from its W and H)
+  is the target. gridnmf (MU, KL) runs at --ranks ranks until its stored
+  objective reaches the target; the figure is the loop seconds of
+  /history/seconds at that iteration (start-up, reading and writing not
+  counted; the whole command's wall time is printed too).
 - Visium (19,465 genes x 2,898 spots) at k = 15, Frobenius on log1p counts:
-  scikit-learn's solver='cd' (init='random', its default tol) against
+  scikit-learn's solver='cd' (its default tol) against
   gridnmf --algorithm bpp --normalize log1p, target 0.5 ||V - WH||_F^2.
 
-scikit-learn runs with --ranks BLAS/OpenMP threads (the same cores); both
-models' mean NPMI of the top 10 words (gridnmf top --coherence) is printed.
+Both start from the same W, H (--init same: scikit-learn's random start drawn
+here and given to both; or random / nndsvda, each program's own) for each of
+--seeds seeds; scikit-learn runs with --ranks BLAS/OpenMP threads (the same
+cores). For each seed, gridnmf is run again up to the first iteration that
+reached scikit-learn's objective, and the mean NPMI of the top 10 words
+(gridnmf top --coherence) of both models at that same objective is printed,
+then the median speed-up and the NPMI mean and spread over the seeds.
 Run it on a quiet machine (no builds, `uptime` load < 0.5):
 
     source scripts/mpi_env.sh
@@ -22,7 +27,7 @@ Run it on a quiet machine (no builds, `uptime` load < 0.5):
 
 Options: --data DIR (../shared/data/sparse), --workdir DIR (a temporary
 folder), --sklearn-iterations N (200), --max-iter N (gridnmf's limit, 2000),
---only kos|visium."""
+--only kos|visium, --init same|random|nndsvda|nndsvd (same), --seeds S (3)."""
 import argparse
 import json
 import os
@@ -68,16 +73,31 @@ def half_squared_error(v, w, h):
     return 0.5 * float(v.multiply(v).sum() - 2 * cross + np.sum((w.T @ w) * (h @ h.T)))
 
 
-def sklearn_fit(v, k, iterations, threads, **nmf_options):
+def shared_start(v, k, seed, path):
+    """scikit-learn's random start (|N(0, 1)| times sqrt(mean(V) / k)), drawn
+    here and written for gridnmf's --init file:, so both begin at the same W, H."""
+    rng = np.random.default_rng(seed)
+    scale = np.sqrt(v.sum() / (v.shape[0] * v.shape[1]) / k)
+    w = scale * np.abs(rng.standard_normal((v.shape[0], k)))
+    h = scale * np.abs(rng.standard_normal((k, v.shape[1])))
+    with h5py.File(path, "w") as f:
+        f["W"], f["H"] = w, h
+    return w, h
+
+
+def sklearn_fit(v, k, iterations, threads, init, seed, start=None, **nmf_options):
     os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = str(threads)
     from sklearn.decomposition import NMF
     from threadpoolctl import threadpool_limits
-    model = NMF(n_components=k, init="random", random_state=0, max_iter=iterations,
-                **nmf_options)
+    model = NMF(n_components=k, init="custom" if start else init, random_state=seed,
+                max_iter=iterations, **nmf_options)
     with threadpool_limits(limits=threads):
-        start = time.perf_counter()
-        w = model.fit_transform(v)
-        seconds = time.perf_counter() - start
+        begin = time.perf_counter()
+        if start:
+            w = model.fit_transform(v, W=start[0].copy(), H=start[1].copy())
+        else:
+            w = model.fit_transform(v)
+        seconds = time.perf_counter() - begin
     return w, model.components_, seconds, model.n_iter_
 
 
@@ -108,33 +128,53 @@ def time_to_target(result, target):
 
 
 def compare(args, name, matrix, v, k, sklearn_options, gridnmf_options, objective_of):
-    print(f"== {name}: {v.shape[0]} x {v.shape[1]}, {v.nnz} nonzeros, k = {k}")
-    w, h, sk_seconds, sk_iterations = sklearn_fit(v, k, args.sklearn_iterations, args.ranks,
-                                                  **sklearn_options)
-    target = objective_of(v, w, h)
-    print(f"scikit-learn {sklearn_options}: {sk_iterations} iterations in {sk_seconds:.2f} s "
-          f"({args.ranks} threads), objective {target:.6e}")
-    result = os.path.join(args.workdir, f"{name}_gridnmf.h5")
-    start = time.perf_counter()
-    gridnmf(args, args.ranks, "factorize", "--input", matrix, "--rank", k, "--init", "random",
-            "--max-iter", args.max_iter, "--tol", 0, "--print-every", 0, "--output", result,
-            *gridnmf_options)
-    wall = time.perf_counter() - start
-    seconds, iterations, objective = time_to_target(result, target)
-    if seconds is None:
-        print(f"gridnmf ({args.ranks} ranks): target not reached in {iterations} iterations "
-              f"(final objective {objective:.6e}, {wall:.2f} s wall)")
-    else:
-        print(f"gridnmf ({args.ranks} ranks): objective {objective:.6e} <= target after "
-              f"{iterations} iterations, {seconds:.2f} s in iterations "
-              f"(whole {args.max_iter}-iteration command {wall:.2f} s wall); "
-              f"speed-up {sk_seconds / seconds:.1f}x")
+    """For each seed: scikit-learn's model, gridnmf's time to its objective, and
+    the NPMI of both models at the same objective (gridnmf stopped at the
+    first iteration that reached scikit-learn's)."""
+    print(f"== {name}: {v.shape[0]} x {v.shape[1]}, {v.nnz} nonzeros, k = {k}, "
+          f"init {args.init}, seeds 0..{args.seeds - 1}")
     with h5py.File(matrix) as f:
         names = [n.decode() for n in f["row_names"][:]] if "row_names" in f else None
-    sk_model = os.path.join(args.workdir, f"{name}_sklearn.h5")
-    write_model(sk_model, w, h, names or [str(i) for i in range(v.shape[0])])
-    print(f"mean NPMI of the top 10 rows: gridnmf {mean_npmi(args, result, matrix):.4f}, "
-          f"scikit-learn {mean_npmi(args, sk_model, matrix):.4f}")
+    speedups, ours, theirs = [], [], []
+    for seed in range(args.seeds):
+        start_file = os.path.join(args.workdir, f"{name}_start.h5")
+        start = shared_start(v, k, seed, start_file) if args.init == "same" else None
+        w, h, sk_seconds, sk_iterations = sklearn_fit(v, k, args.sklearn_iterations, args.ranks,
+                                                      args.init, seed, start, **sklearn_options)
+        target = objective_of(v, w, h)
+        print(f"seed {seed}: scikit-learn {sklearn_options}: {sk_iterations} iterations in "
+              f"{sk_seconds:.2f} s ({args.ranks} threads), objective {target:.6e}")
+        result = os.path.join(args.workdir, f"{name}_gridnmf.h5")
+        init = f"file:{start_file}" if start else args.init
+        common = ["--input", matrix, "--rank", k, "--init", init, "--seed", seed, "--tol", 0,
+                  "--print-every", 0, *gridnmf_options]
+        began = time.perf_counter()
+        gridnmf(args, args.ranks, "factorize", *common, "--max-iter", args.max_iter,
+                "--output", result)
+        wall = time.perf_counter() - began
+        seconds, iterations, objective = time_to_target(result, target)
+        if seconds is None:
+            print(f"  gridnmf ({args.ranks} ranks): target not reached in {iterations} "
+                  f"iterations (final objective {objective:.6e}, {wall:.2f} s wall)")
+            continue
+        speedups.append(sk_seconds / seconds)
+        print(f"  gridnmf ({args.ranks} ranks): objective {objective:.6e} <= target after "
+              f"{iterations} iterations, {seconds:.2f} s in iterations (whole "
+              f"{args.max_iter}-iteration command {wall:.2f} s wall); speed-up "
+              f"{speedups[-1]:.1f}x")
+        # The model at the matched objective, the one NPMI should compare.
+        gridnmf(args, args.ranks, "factorize", *common, "--max-iter", iterations,
+                "--output", result)
+        sk_model = os.path.join(args.workdir, f"{name}_sklearn.h5")
+        write_model(sk_model, w, h, names or [str(i) for i in range(v.shape[0])])
+        ours.append(mean_npmi(args, result, matrix))
+        theirs.append(mean_npmi(args, sk_model, matrix))
+        print(f"  mean NPMI of the top 10 rows at the same objective: gridnmf {ours[-1]:.4f}, "
+              f"scikit-learn {theirs[-1]:.4f}")
+    if speedups:
+        print(f"{name}: median speed-up {np.median(speedups):.1f}x over {len(speedups)} seeds; "
+              f"mean NPMI over seeds gridnmf {np.mean(ours):.4f} (sd {np.std(ours):.4f}), "
+              f"scikit-learn {np.mean(theirs):.4f} (sd {np.std(theirs):.4f})")
 
 
 def kos(args):
@@ -178,6 +218,8 @@ def main():
     parser.add_argument("--sklearn-iterations", type=int, default=200)
     parser.add_argument("--max-iter", type=int, default=2000)
     parser.add_argument("--only", choices=["kos", "visium"])
+    parser.add_argument("--init", default="same", choices=["same", "random", "nndsvda", "nndsvd"])
+    parser.add_argument("--seeds", type=int, default=3)
     args = parser.parse_args()
     if not os.path.isdir(args.data):
         sys.exit(f"skipped: the real data folder {args.data} is absent")

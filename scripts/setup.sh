@@ -3,10 +3,11 @@
 # only when a package is missing), then configures and builds into build/
 # (Open MPI + OpenBLAS, tests and benchmarks on).
 #   --with-slurm     also installs Slurm and munge for the job-script test
-#   --with-variants  also installs MPICH and BLIS (+ libflame) and builds the
-#                    gridnmf executable and the MPI tests twice more:
-#                    build-mpich/ (MPICH, its HDF5 and ScaLAPACK, OpenBLAS) and
-#                    build-blis/ (Open MPI, BLA_VENDOR=FLAME: BLIS + libflame)
+#   --with-variants  also installs MPICH and BLIS (+ libflame) and builds
+#                    build-mpich/ (MPICH, its HDF5 and ScaLAPACK, OpenBLAS:
+#                    the gridnmf executable and the MPI tests) and
+#                    build-blis/ (Open MPI, BLA_VENDOR=FLAME: BLIS + libflame;
+#                    the MPI tests only)
 # On any other system, see "Build on a cluster" in README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,9 +73,10 @@ build() {
 
 build build -DGRIDNMF_BUILD_BENCH=ON
 if [ "$with_variants" = 1 ]; then
-  # Only what the reduced suite runs (ctest -L variant): the executable and the MPI tests.
+  # Only what the reduced suites run (ctest -L variant): with MPICH the
+  # executable and the MPI tests, with BLIS the MPI tests alone.
   build build-mpich -DMPI_C_COMPILER=/usr/bin/mpicc.mpich -DMPI_CXX_COMPILER=/usr/bin/mpicxx.mpich \
     -DMPIEXEC_EXECUTABLE=/usr/bin/mpiexec.mpich -DHDF5_C_COMPILER_EXECUTABLE=/usr/bin/h5pcc.mpich \
     -- gridnmf gridnmf_mpi_tests
-  build build-blis -DBLA_VENDOR=FLAME -- gridnmf gridnmf_mpi_tests
+  build build-blis -DBLA_VENDOR=FLAME -- gridnmf_mpi_tests
 fi

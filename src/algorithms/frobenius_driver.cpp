@@ -48,10 +48,19 @@ struct GramBundle {
     std::copy_n(gram_scratch.values.begin(), k * k, values.begin());
     std::fill(values.begin() + k * k, values.end(), 0.0);
   }
-  // The reduced Gram in the working precision.
+  // The reduced Gram in the working precision. A factor too large for it
+  // (a Gram entry that is or becomes infinite) stops the run here: the
+  // exact solvers would otherwise turn it into W = H = 0 and end "converged".
+  // Replicated values, so every rank throws or none does.
   template <typename T>
-  void copy_gram_to(LocalMatrix<T>& gram) const {
-    std::copy_n(values.begin(), k * k, gram.values.begin());
+  void copy_gram_to(LocalMatrix<T>& gram, int iteration) const {
+    for (std::int64_t i = 0; i < k * k; ++i) {
+      gram.values[i] = static_cast<T>(values[i]);
+      if (!std::isfinite(gram.values[i])) {
+        throw Error("iteration " + std::to_string(iteration) +
+                    " produced a non-finite value in W or H; no result was written");
+      }
+    }
   }
 };
 
@@ -183,10 +192,10 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
 
   // The whole bundle, as in the loop: a message of another size may be reduced
   // in another order, and a resumed run must repeat the uninterrupted one bitwise.
+  const int first_iteration = control.resume ? control.resume->iterations + 1 : 1;
   bundle_w.set_local_gram(w_own, gram_w);
   comm::allreduce_sum(grid.all(), bundle_w.values.data(), bundle_w.values.size());
-  bundle_w.copy_gram_to(gram_w);
-  const int first_iteration = control.resume ? control.resume->iterations + 1 : 1;
+  bundle_w.copy_gram_to(gram_w, first_iteration);
   double seconds_before = 0.0;  // loop time of the runs before a resume
   // The projected gradient of the start needs V H0^T, which the loop never
   // forms for H0: one extra half-product, only when --pg-tol is used.
@@ -200,7 +209,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
   } else if (track_pg && !settings.fix_w) {
     bundle_h.set_local_gram(ht_own, gram_h);
     comm::allreduce_sum(grid.all(), bundle_h.values.data(), k * k);
-    bundle_h.copy_gram_to(gram_h);
+    bundle_h.copy_gram_to(gram_h, first_iteration);
     gather_and_multiply_h();
     const LocalMatrix<T>& gram = unmixing.w_half_gram(gram_h, bundle_h.values.data(),
                                                       bundle_w.values.data(), 0);
@@ -248,7 +257,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
       half_norm_h = local::half_norm_sum(ht_own.data(), ht_own.size());
       comm::allreduce_sum(grid.all(), &half_norm_h, 1);
     }
-    bundle_h.copy_gram_to(gram_h);
+    bundle_h.copy_gram_to(gram_h, iteration);
     const LocalMatrix<T>& gram_h_w_half = unmixing.w_half_gram(
         gram_h, bundle_h.values.data(), bundle_w.values.data(), iteration);
     if (!settings.fix_w) {
@@ -278,7 +287,7 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
     bundle_w.scalar(kStopVotes) = control.stop_requested && control.stop_requested() ? 1.0 : 0.0;
     comm::allreduce_sum(grid.all(), bundle_w.values.data(), bundle_w.values.size());
     const double elapsed = bundle_w.scalar(kElapsed) / grid.size();
-    bundle_w.copy_gram_to(gram_w);
+    bundle_w.copy_gram_to(gram_w, iteration);
     clock.enter(perf::Phase::kObjective);
 
     // Everything below is replicated, so every rank takes the same branches.

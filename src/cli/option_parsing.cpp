@@ -390,9 +390,25 @@ std::optional<SelectRankOptions> parse_select_rank(const std::vector<std::string
   return options;
 }
 
+// --sparsity X or auto (the multiplier from the measured pixel purity).
+void set_sparsity(unmix::RelativeWeights& weights, const std::string& text) {
+  weights.sparsity_auto = text == "auto";
+  if (weights.sparsity_auto) return;
+  std::size_t used = 0;
+  try {
+    weights.sparsity = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty()) {
+    throw UsageError("--sparsity must be a number >= 0 or auto, got '" + text + "'");
+  }
+}
+
 std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bool print) {
   UnmixOptions options;
   unmix::RelativeWeights& weights = options.weights;
+  std::string sparsity = "auto";
   po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
   FactorizeText text;
   describe_factorize_options(
@@ -406,15 +422,16 @@ std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bo
       "Unmixing terms, scale-free (the absolute values are printed and stored in the output)");
   terms.add_options()
       ("sum-to-one", po::value(&weights.sum_to_one)->default_value(weights.sum_to_one), "abundance sum-to-one weight: the row delta * 1^T is appended to V and W, delta = this x the RMS pixel norm sqrt(||V||^2 / n); 0 disables")
-      ("volume", po::value(&weights.volume)->default_value(weights.volume), "minimum simplex volume: adds 0.5 lambda log det(P W^T W P + eps I), lambda = this x S + volume-floor x ||V||^2, S = energy of singular values k+1..2k minus that of 2k+1..3k; 0 with --volume-floor 0 disables")
+      ("volume", po::value(&weights.volume)->default_value(weights.volume), "minimum simplex volume: adds 0.5 lambda log det(P W^T W P + eps I), lambda = this x s x S + volume-floor x ||V||^2, S = energy of singular values k+1..2k minus that of 2k+1..3k, s = how far S stands out from the noise (0 below half the noise HySime measures outside rank k, 1 from all of it); 0 with --volume-floor 0 disables")
       ("volume-floor", po::value(&weights.volume_floor)->default_value(weights.volume_floor, short_number(weights.volume_floor)), "part of lambda proportional to ||V||^2 (keeps a pull on noise-free scenes)")
       ("volume-epsilon", po::value(&weights.volume_epsilon)->default_value(weights.volume_epsilon), "eps = this x ||V||^2 / n in the log det")
-      ("sparsity", po::value(&weights.sparsity)->default_value(weights.sparsity), "L1/2 sparsity of the abundances (Qian et al. 2011): adds lambda sum sqrt(H), lambda = this x Qian's data-driven estimate x the mean squared entry of V; 0 disables");
+      ("sparsity", po::value(&sparsity)->default_value(sparsity), "L1/2 sparsity of the abundances (Qian et al. 2011): adds lambda sum sqrt(H), lambda = this x Qian's data-driven estimate x the mean squared entry of V; 0 disables; auto: 0 to 1 from the share of nearly pure pixels (0 up to half of the pixels, 1 from three quarters)");
   problem.add(terms);
   if (!parse_or_help(args, problem, "unmix --input FILE --endmembers K --output FILE [options]",
                      print)) {
     return std::nullopt;
   }
+  set_sparsity(weights, sparsity);
   set_endmembers(options, text.endmembers);  // first: finish checks --rank against it
   finish_factorize_options(options.factorize, text);
   options.validate();

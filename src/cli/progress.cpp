@@ -60,7 +60,11 @@ void ProgressPrinter::iteration(const IterationRecord& record) const {
   } else {
     std::printf("  change %8s", "-");
   }
-  if (scale_.tolerance > 0) std::printf(" (tol %.0e)", scale_.tolerance);
+  if (scale_.tolerance > 0) {
+    std::printf(" (tol %.0e)", scale_.tolerance);
+  } else {
+    std::printf(" (tol off)");
+  }
   std::printf("  seconds %9.3f", record.seconds);
   const int done = record.iteration - first_iteration_;
   if (max_iterations_ > 0 && done > 0) {

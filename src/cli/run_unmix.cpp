@@ -136,6 +136,9 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
   io::write_attribute(file, "volume_epsilon", terms.volume_epsilon);
   io::write_attribute(file, "sparsity_weight", terms.half_norm_weight);
   io::write_attribute(file, "structured_energy", scale.structured_energy);
+  io::write_attribute(file, "structure_share", scale.structure_share);
+  io::write_attribute(file, "sparsity_multiplier", scale.sparsity);
+  if (scale.pixel_purity >= 0.0) io::write_attribute(file, "pixel_purity", scale.pixel_purity);
   // HySime's estimates, whether or not --endmembers auto used them.
   io::write_attribute(file, "estimated_endmembers", subspace.dimension);
   io::write_attribute(file, "estimated_snr_db", subspace.snr_db());
@@ -159,6 +162,31 @@ void write_unmixing_metadata(hid_t file, bool writer, const io::SourceMetadata& 
     io::write_attribute(names.get(), "matched_by",
                         std::string("smallest spectral angle to the input's /W_true (Hungarian)"));
   }
+}
+
+// Above this many, HySime's dimension is more likely variability and
+// band-correlated noise than endmembers (README "unmix"): a warning.
+constexpr std::int64_t kPlausibleEndmembers = 10;
+
+// What the per-scene rule measured and chose, in one line (README "unmix").
+std::string weights_rule_line(const unmix::RelativeWeights& weights,
+                              const unmix::DataScale& scale) {
+  std::string line = "weights from the scene: ";
+  if (weights.sparsity_auto) {
+    line += "pixel purity " + number("%.2f", scale.pixel_purity) +
+            " (share of pixels > 0.9 one endmember on the SPA pixels) -> sparsity " +
+            number("%.2g", scale.sparsity);
+  } else {
+    line += "sparsity " + number("%.4g", scale.sparsity) + " as given";
+  }
+  if (weights.volume > 0.0) {
+    line += "; structured residual " +
+            (scale.noise_energy > 0.0
+                 ? number("%.3g", scale.structured_energy / scale.noise_energy) + " x the noise"
+                 : std::string("with no noise")) +
+            " -> volume counts " + number("%.2f", scale.structure_share) + " of it";
+  }
+  return line;
 }
 
 // HySime on V V^T: the noise and the signal subspace dimension (the number
@@ -210,6 +238,17 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
                   number("%.4g", std::sqrt(subspace.noise_power / static_cast<double>(dist.rows()))) +
                   " per band, SNR " + number("%.1f", subspace.snr_db()) +
                   " dB, signal subspace dimension " + std::to_string(subspace.dimension));
+  if (subspace.dimension > kPlausibleEndmembers) {
+    // Real scenes have more directions above the noise than endmembers
+    // (variability, illumination, noise correlated across bands that the
+    // band regression takes for signal): samson 74, jasper_ridge 18.
+    printer.message("warning: HySime's signal subspace dimension " +
+                    std::to_string(subspace.dimension) + " is above " +
+                    std::to_string(kPlausibleEndmembers) +
+                    ": on real scenes it counts every direction with signal above the noise, "
+                    "endmember variability included; treat it as an upper bound" +
+                    (options.estimate_endmembers ? " and give --endmembers K" : ""));
+  }
   if (options.estimate_endmembers) {
     const std::int64_t largest = std::min(dist.rows(), dist.cols());
     if (subspace.dimension < 1 || subspace.dimension > largest) {
@@ -219,6 +258,15 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
     }
     f.rank = subspace.dimension;
     printer.message("--endmembers auto: " + std::to_string(f.rank) + " endmembers");
+    // HySime is deterministic: a resume estimates what the checkpoint holds,
+    // unless the data changed (which the fingerprint check catches first).
+    if (resume_from && resume_from->problem.rank != f.rank) {
+      throw Error("--endmembers auto found " + std::to_string(f.rank) + " endmembers but the "
+                  "checkpoint " + checkpoint.options.path + " holds " +
+                  std::to_string(resume_from->problem.rank) + "; resume with --endmembers " +
+                  std::to_string(resume_from->problem.rank));
+    }
+    checkpoint.problem.rank = f.rank;  // the checkpoint records the estimate
   }
   clock.stop();
 
@@ -232,6 +280,7 @@ void unmix_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   SolverSettings solver = scaled_settings(f.solver, prepared.scale);
   solver.unmixing = unmix::absolute_terms(options.weights, scale);
   solver.validate();
+  printer.message(weights_rule_line(options.weights, scale));
   printer.message("unmixing terms: sum-to-one delta " +
                   number("%.4g", solver.unmixing.sum_to_one_weight) + ", volume lambda " +
                   number("%.4g", solver.unmixing.volume_weight) + " (structured residual " +
@@ -398,6 +447,7 @@ void run_unmix(const UnmixOptions& options) {
   checkpoint.problem.volume = options.weights.volume;
   checkpoint.problem.volume_floor = options.weights.volume_floor;
   checkpoint.problem.volume_epsilon = options.weights.volume_epsilon;
+  checkpoint.problem.sparsity = options.sparsity_text();
   std::optional<io::CheckpointHeader> resume_from;
   if (f.checkpoint.resume) {
     resume_from = open_resume_point(MPI_COMM_WORLD, f.checkpoint.path, checkpoint.problem);

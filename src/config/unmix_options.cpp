@@ -17,10 +17,6 @@ FactorizeOptions UnmixOptions::unmixing_defaults() {
 }
 
 void UnmixOptions::validate() const {
-  if (estimate_endmembers && factorize.checkpoint.enabled()) {
-    throw UsageError("--endmembers auto cannot be combined with --checkpoint: run once with "
-                     "auto and give the printed number of endmembers to the checkpointed run");
-  }
   if (!estimate_endmembers && factorize.rank <= 0) {
     throw UsageError("--endmembers must be a positive integer, got " +
                      std::to_string(factorize.rank));
@@ -42,7 +38,11 @@ void UnmixOptions::validate() const {
   if ((weights.volume > 0.0 || weights.volume_floor > 0.0) &&
       factorize.solver.algorithm == Algorithm::kMu) {
     throw UsageError("--volume needs --algorithm hals or bpp; use --volume 0 --volume-floor 0 "
-                     "with --algorithm mu");
+                     "--sparsity 0 with --algorithm mu");
+  }
+  if (weights.sparsity_auto && factorize.solver.algorithm == Algorithm::kMu) {
+    throw UsageError("--sparsity auto needs --algorithm hals or bpp; give --sparsity 0 with "
+                     "--algorithm mu");
   }
   if (!factorize.solver.loss.is_frobenius()) {
     throw UsageError("gridnmf unmix supports --loss frobenius only (sum-to-one and volume "
@@ -64,6 +64,14 @@ void UnmixOptions::validate() const {
   checked.validate();
 }
 
+std::string UnmixOptions::sparsity_text() const {
+  if (weights.sparsity_auto) return "auto";
+  std::ostringstream text;
+  text.precision(17);
+  text << weights.sparsity;
+  return text.str();
+}
+
 std::string UnmixOptions::to_text() const {
   std::ostringstream text;
   text.precision(17);
@@ -73,7 +81,7 @@ std::string UnmixOptions::to_text() const {
        << "volume = " << weights.volume << "\n"
        << "volume-floor = " << weights.volume_floor << "\n"
        << "volume-epsilon = " << weights.volume_epsilon << "\n"
-       << "sparsity = " << weights.sparsity << "\n";
+       << "sparsity = " << sparsity_text() << "\n";
   return text.str();
 }
 

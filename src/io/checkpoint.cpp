@@ -87,6 +87,7 @@ void write_contents(hid_t file, const ProcessGrid& grid, const Distribution& dis
   write_attribute(file, "volume", problem.volume);
   write_attribute(file, "volume_floor", problem.volume_floor);
   write_attribute(file, "volume_epsilon", problem.volume_epsilon);
+  write_attribute(file, "sparsity", problem.sparsity);
   write_attribute(file, "normalize", problem.normalize);
   write_attribute(file, "fix_w", problem.fix_w);
   write_attribute(file, "orientation", problem.orientation);
@@ -121,7 +122,7 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
     refuse("matrix shape", std::to_string(stored.rows) + " x " + std::to_string(stored.cols),
            std::to_string(current.rows) + " x " + std::to_string(current.cols));
   }
-  if (stored.rank != current.rank) {
+  if (stored.rank != current.rank && current.rank != 0) {  // 0: estimated later
     refuse("--rank", std::to_string(stored.rank), std::to_string(current.rank));
   }
   if (stored.algorithm != current.algorithm) {
@@ -152,6 +153,9 @@ void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem
     if (values.first != values.second) {
       refuse(option, number_text(values.first), number_text(values.second));
     }
+  }
+  if (stored.sparsity != current.sparsity) {
+    refuse("--sparsity", stored.sparsity, current.sparsity);
   }
 }
 
@@ -237,6 +241,9 @@ CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::st
       }
       if (H5Aexists(file, "normalize") > 0) {
         problem.normalize = read_string_attribute(file, "normalize");
+      }
+      if (H5Aexists(file, "sparsity") > 0) {
+        problem.sparsity = read_string_attribute(file, "sparsity");
       }
       if (H5Aexists(file, "fix_w") > 0) problem.fix_w = read_string_attribute(file, "fix_w");
       if (H5Aexists(file, "orientation") > 0) {

@@ -26,57 +26,56 @@ bool SerialFile::has(const std::string& name) const {
   return H5Lexists(file_.get(), name.c_str(), H5P_DEFAULT) > 0;
 }
 
-LocalMatrix<double> SerialFile::matrix(const std::string& name) const {
+Hdf5Handle SerialFile::open_dataset(const std::string& name, int dimensions,
+                                    hsize_t* extent) const {
   const std::string where = path_ + ":/" + name;
   if (!has(name)) throw Error("dataset /" + name + " not found in '" + path_ + "'");
   Hdf5Handle data(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
                   "'" + where + "' is not a dataset");
   check_filters_available(data.get(), where);
   Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
-  if (H5Sget_simple_extent_ndims(space.get()) != 2) throw Error(where + " is not a 2-D matrix");
-  hsize_t extent[2] = {0, 0};
+  if (H5Sget_simple_extent_ndims(space.get()) != dimensions) {
+    throw Error(where + (dimensions == 2 ? " is not a 2-D matrix" : " is not a 1-D array"));
+  }
   H5Sget_simple_extent_dims(space.get(), extent, nullptr);
-  LocalMatrix<double> values(static_cast<std::int64_t>(extent[0]),
-                             static_cast<std::int64_t>(extent[1]));
-  check_hdf5(H5Dread(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                     values.data()),
+  return data;
+}
+
+namespace {
+
+// Reads the whole dataset as doubles into `values` (sized by the caller),
+// every entry checked finite.
+void read_finite(hid_t data, const std::string& where, std::vector<double>& values) {
+  if (values.empty()) return;
+  check_hdf5(H5Dread(data, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
              "cannot read " + where + " as numbers");
-  for (double v : values.values) {
+  for (double v : values) {
     if (!std::isfinite(v)) throw Error(where + " has NaN or infinite entries");
   }
+}
+
+}  // namespace
+
+LocalMatrix<double> SerialFile::matrix(const std::string& name) const {
+  hsize_t extent[2] = {0, 0};
+  Hdf5Handle data = open_dataset(name, 2, extent);
+  LocalMatrix<double> values(static_cast<std::int64_t>(extent[0]),
+                             static_cast<std::int64_t>(extent[1]));
+  read_finite(data.get(), path_ + ":/" + name, values.values);
   return values;
 }
 
 std::pair<std::int64_t, std::int64_t> SerialFile::matrix_shape(const std::string& name) const {
-  const std::string where = path_ + ":/" + name;
-  if (!has(name)) throw Error("dataset /" + name + " not found in '" + path_ + "'");
-  Hdf5Handle data(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
-                  "'" + where + "' is not a dataset");
-  check_filters_available(data.get(), where);
-  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
-  if (H5Sget_simple_extent_ndims(space.get()) != 2) throw Error(where + " is not a 2-D matrix");
   hsize_t extent[2] = {0, 0};
-  H5Sget_simple_extent_dims(space.get(), extent, nullptr);
+  open_dataset(name, 2, extent);
   return {static_cast<std::int64_t>(extent[0]), static_cast<std::int64_t>(extent[1])};
 }
 
 std::vector<double> SerialFile::vector(const std::string& name) const {
-  const std::string where = path_ + ":/" + name;
-  if (!has(name)) throw Error("dataset /" + name + " not found in '" + path_ + "'");
-  Hdf5Handle data(H5Dopen2(file_.get(), name.c_str(), H5P_DEFAULT), H5Dclose,
-                  "'" + where + "' is not a dataset");
-  check_filters_available(data.get(), where);
-  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, "cannot read the shape of " + where);
-  if (H5Sget_simple_extent_ndims(space.get()) != 1) throw Error(where + " is not a 1-D array");
-  std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
-  if (!values.empty()) {
-    check_hdf5(H5Dread(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                       values.data()),
-               "cannot read " + where + " as numbers");
-  }
-  for (double v : values) {
-    if (!std::isfinite(v)) throw Error(where + " has NaN or infinite entries");
-  }
+  hsize_t extent[1] = {0};
+  Hdf5Handle data = open_dataset(name, 1, extent);
+  std::vector<double> values(static_cast<std::size_t>(extent[0]));
+  read_finite(data.get(), path_ + ":/" + name, values);
   return values;
 }
 

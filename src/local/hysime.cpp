@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "gridnmf/local/small_cholesky.hpp"
 #include "gridnmf/local/symmetric_eigen.hpp"
 
 namespace gridnmf::local {
@@ -12,20 +13,7 @@ namespace {
 
 // Inverse of a small SPD matrix by Cholesky (row-major, full result).
 std::vector<double> spd_inverse(std::vector<double> m, std::int64_t k) {
-  for (std::int64_t j = 0; j < k; ++j) {
-    double diagonal = m[j * k + j];
-    for (std::int64_t l = 0; l < j; ++l) diagonal -= m[j * k + l] * m[j * k + l];
-    if (!(diagonal > 0.0) || !std::isfinite(diagonal)) {
-      throw std::runtime_error("the band correlation matrix is not positive definite");
-    }
-    const double root = std::sqrt(diagonal);
-    m[j * k + j] = root;
-    for (std::int64_t i = j + 1; i < k; ++i) {
-      double value = m[i * k + j];
-      for (std::int64_t l = 0; l < j; ++l) value -= m[i * k + l] * m[j * k + l];
-      m[i * k + j] = value / root;
-    }
-  }
+  small_cholesky(m, k, "band correlation matrix");
   // L^-1 (lower), then (L^-1)^T L^-1.
   std::vector<double> li(static_cast<size_t>(k * k), 0.0);
   for (std::int64_t c = 0; c < k; ++c) {

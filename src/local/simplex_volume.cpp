@@ -2,32 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
 #include <vector>
 
+#include "gridnmf/local/small_cholesky.hpp"
+
 namespace gridnmf::local {
-
-namespace {
-
-// In-place Cholesky M = L L^T of a small row-major SPD matrix (lower part).
-void cholesky(std::vector<double>& m, std::int64_t k) {
-  for (std::int64_t j = 0; j < k; ++j) {
-    double diagonal = m[j * k + j];
-    for (std::int64_t l = 0; l < j; ++l) diagonal -= m[j * k + l] * m[j * k + l];
-    if (!(diagonal > 0.0) || !std::isfinite(diagonal)) {
-      throw std::runtime_error("the volume term's matrix is not positive definite");
-    }
-    const double root = std::sqrt(diagonal);
-    m[j * k + j] = root;
-    for (std::int64_t i = j + 1; i < k; ++i) {
-      double value = m[i * k + j];
-      for (std::int64_t l = 0; l < j; ++l) value -= m[i * k + l] * m[j * k + l];
-      m[i * k + j] = value / root;
-    }
-  }
-}
-
-}  // namespace
 
 double simplex_volume_majorizer(const double* gram, std::int64_t k, double epsilon,
                                 double* correction) {
@@ -47,7 +26,7 @@ double simplex_volume_majorizer(const double* gram, std::int64_t k, double epsil
     }
     m[i * k + i] += epsilon;
   }
-  cholesky(m, k);
+  small_cholesky(m, k, "volume term's matrix");
   double logdet = 0.0;
   for (std::int64_t i = 0; i < k; ++i) logdet += 2.0 * std::log(m[i * k + i]);
   if (correction == nullptr) return logdet;

@@ -10,7 +10,6 @@ closest option; the default progress lines and the max-iter hint; dimension
 names on /W and /H and /endmember_names aligned with W's columns."""
 import os
 import re
-import subprocess
 import tempfile
 import unittest
 
@@ -18,30 +17,10 @@ import h5py
 import numpy as np
 
 import harness
-from harness import Paths
 
-TIMEOUT = 300
-
-
-def run(ranks, *args, expect=0):
-    command = [Paths.mpiexec, "-n", str(ranks), Paths.gridnmf, *map(str, args)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
-    if expect is not None and done.returncode != expect:
-        raise AssertionError(
-            f"{' '.join(command)} exited {done.returncode}, expected {expect}\n"
-            f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}")
-    return done
-
-
-def error_line(done):
-    lines = [l for l in done.stderr.splitlines() if l.startswith("gridnmf: error:")]
-    assert len(lines) == 1, done.stderr
-    return lines[0]
-
-
-def factors(path):
-    with h5py.File(path, "r") as f:
-        return f["W"][...], f["H"][...]
+run = harness.run_gridnmf
+error_line = harness.error_line
+factors = harness.factors
 
 
 class Newcomer(unittest.TestCase):

@@ -376,7 +376,7 @@ class Progress(unittest.TestCase):
                 self.assertEqual(done.returncode, 0, done.stderr)
                 lines = [l for l in done.stdout.splitlines() if l.startswith("iter ")]
                 # --print-every 10: the first line, then every 10th.
-                self.assertEqual([int(l.split()[1]) for l in lines], [1, 10, 20])
+                self.assertEqual([int(l.split()[1].split("/")[0]) for l in lines], [1, 10, 20])
                 w, h = th.factors(out)
                 wh = w @ h
                 positive = self.v > 0
@@ -407,7 +407,7 @@ class Progress(unittest.TestCase):
         self.assertEqual(done.returncode, 0, done.stderr)
         lines = [l for l in done.stdout.splitlines() if l.startswith("iter ")]
         self.assertEqual(len(lines), 3)
-        self.assertTrue(all("(tol 0e+00)" in l for l in lines))
+        self.assertTrue(all("(tol off)" in l for l in lines))
         self.assertNotIn("explained", done.stdout)
 
 

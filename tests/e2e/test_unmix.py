@@ -125,8 +125,8 @@ class Unmix(unittest.TestCase):
             (["--endmembers", 4, "--init", "bogus"], "--init"),
             (["--endmembers", 500], "--endmembers"),
             (["--endmembers", "bogus"], "--endmembers"),
-            (["--endmembers", "auto", "--checkpoint", self.path("ck_auto.h5")], "--endmembers auto"),
             (["--endmembers", 4, "--sparsity", -1], "--sparsity"),
+            (["--endmembers", 4, "--sparsity", "bogus"], "--sparsity"),
             (["--endmembers", 4, "--init", "spa", "--restarts", 2], "--init spa"),
             (["--endmembers", 4, "--restarts", 2, "--checkpoint", self.path("ck.h5")],
              "--restarts"),
@@ -190,7 +190,7 @@ class Unmix(unittest.TestCase):
         # The unmixing weights define the problem: another one is refused,
         # naming the option, and nothing is written.
         for option, value in (("--sum-to-one", 5), ("--volume", 0), ("--volume-floor", 1e-4),
-                              ("--volume-epsilon", 0.1)):
+                              ("--volume-epsilon", 0.1), ("--sparsity", 1)):
             other = self.path("other.h5")
             done = run(2, *common, option, value, "--max-iter", 20, "--checkpoint", checkpoint,
                        "--resume", "--output", other, expect=2)
@@ -231,6 +231,7 @@ class Unmix(unittest.TestCase):
                    "--max-iter", 30)
         self.assertIn("HySime: noise RMS", done.stdout)
         self.assertIn("--endmembers auto: 4 endmembers", done.stdout)
+        self.assertNotIn("warning: HySime", done.stdout)  # only above 10 dimensions
         self.assertIn("spa chose pixels", done.stdout)  # --init auto tries both starts
         r = read(out)
         self.assertEqual(r["W"].shape, (43, 4))
@@ -246,7 +247,7 @@ class Unmix(unittest.TestCase):
         plain, sparse = self.path("plain_l12.h5"), self.path("sparse_l12.h5")
         common = ["unmix", "--input", self.scene, "--endmembers", 4, "--quiet", "--max-iter", 20,
                   "--init", "vca", "--volume", 0, "--volume-floor", 0]
-        run(1, *common, "--output", plain)
+        run(1, *common, "--sparsity", 0, "--output", plain)
         run(1, *common, "--sparsity", 2, "--output", sparse)
         a, b = read(plain), read(sparse)
         self.assertEqual(a["attrs"]["sparsity_weight"], 0)
@@ -254,6 +255,39 @@ class Unmix(unittest.TestCase):
         h = b["H"]
         half = b["attrs"]["sparsity_weight"] * np.sum(np.sqrt(h + 1e-4) - 1e-2)
         self.assertGreater(b["attrs"]["objective"], half)
+
+    def test_endmembers_auto_with_a_checkpoint_resumes_to_the_same_result(self):
+        whole, first, resumed = self.path("auto_whole.h5"), self.path("auto_first.h5"), self.path("auto_resumed.h5")
+        checkpoint = self.path("auto_ck.h5")
+        common = ["unmix", "--input", self.scene, "--endmembers", "auto", "--quiet", "--tol", 0]
+        run(2, *common, "--max-iter", 12, "--init", "vca", "--output", whole)
+        run(2, *common, "--max-iter", 6, "--checkpoint", checkpoint, "--output", first)
+        with h5py.File(checkpoint, "r") as f:
+            self.assertEqual(f.attrs["rank"], 4)  # the estimate, recorded
+        run(2, *common, "--max-iter", 12, "--checkpoint", checkpoint, "--resume", "--output", resumed)
+        a, b = read(whole), read(resumed)
+        self.assertEqual(b["attrs"]["iterations"], 12)
+        for name in ("W", "H"):
+            np.testing.assert_allclose(b[name], a[name], rtol=0, atol=1e-12 * np.max(np.abs(a[name])))
+        done = run(2, "unmix", "--input", self.scene, "--endmembers", 3, "--quiet", "--max-iter", 12,
+                   "--checkpoint", checkpoint, "--resume", "--output", self.path("auto_other.h5"),
+                   expect=2)
+        self.assertIn("--rank was 4, now 3", done.stderr)
+
+    def test_default_weights_follow_the_pixel_purity(self):
+        # Nearly every pixel pure: L1/2 on; heavily mixed: off.
+        for sharpness, extra, multiplier in ((40, ["--pure-pixels"], 1.0), (3, [], 0.0)):
+            scene, out = self.path(f"sharp{sharpness}.h5"), self.path(f"sharp{sharpness}_out.h5")
+            run(1, "generate", "--kind", "hyperspectral", "--rows", 24, "--cols", 22, "--bands", 40,
+                "--endmembers", 3, "--noise", 25, "--seed", 5, "--mixing-sharpness", sharpness,
+                *extra, "--output", scene)
+            done = run(1, "unmix", "--input", scene, "--endmembers", 3, "--output", out,
+                       "--max-iter", 20, "--print-every", 0)
+            self.assertIn("weights from the scene: pixel purity", done.stdout)
+            attrs = read(out)["attrs"]
+            self.assertEqual(attrs["sparsity_multiplier"], multiplier, sharpness)
+            self.assertEqual(attrs["sparsity_weight"] > 0, multiplier > 0, sharpness)
+            self.assertEqual(attrs["pixel_purity"] > 0.75, multiplier > 0, attrs["pixel_purity"])
 
     def test_report_names_the_unmix_command(self):
         out, report = self.path("reported.h5"), self.path("report.json")

@@ -24,6 +24,10 @@ struct UnmixOptions {
   // weights; throws UsageError naming the option. Replicated.
   void validate() const;
 
+  // --sparsity as given: "auto" or the number (17 digits), as to_text and
+  // checkpoints record it.
+  std::string sparsity_text() const;
+
   // "key = value" lines in INI syntax, stored in the output file.
   std::string to_text() const;
 };

@@ -45,6 +45,9 @@ struct CheckpointProblem {
   // gridnmf unmix's relative weights (--sum-to-one, --volume, --volume-floor,
   // --volume-epsilon); 0 for factorize, and in checkpoints that lack them.
   double sum_to_one = 0.0, volume = 0.0, volume_floor = 0.0, volume_epsilon = 0.0;
+  // unmix's --sparsity as given ("auto" or a number); "0" for factorize and
+  // in checkpoints that lack it (written before the option existed).
+  std::string sparsity = "0";
   // Set once V is read; compared by check_same_data, not check_same_problem.
   InputFingerprint data;
   // --normalize changes V and --fix-w the problem; "none" and "" in
@@ -58,7 +61,9 @@ struct CheckpointProblem {
 };
 
 // Throws UsageError naming the first option in which `stored` (read from the
-// checkpoint `path`) differs from `current`. Replicated.
+// checkpoint `path`) differs from `current`. A current rank of 0 (unmix's
+// --endmembers auto, known only once V is read) is not compared here; the
+// caller checks the estimate against stored.rank. Replicated.
 void check_same_problem(const CheckpointProblem& stored, const CheckpointProblem& current,
                         const std::string& path);
 

@@ -32,6 +32,10 @@ class SerialFile {
   const std::string& path() const { return path_; }
 
  private:
+  // The dataset `name`, checked to exist, to be readable (its filters
+  // available) and to have `dimensions` dimensions; its extent goes to `extent`.
+  Hdf5Handle open_dataset(const std::string& name, int dimensions, hsize_t* extent) const;
+
   std::string path_;
   Hdf5Handle file_;
 };
