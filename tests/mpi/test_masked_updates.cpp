@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "distributed_run.hpp"
+#include "gridnmf/local/masked_terms.hpp"
 #include "gridnmf/matrix/holdout_mask.hpp"
 #include "serial_masked.hpp"
 
@@ -175,6 +176,120 @@ TEST(MaskedUpdates, KullbackLeiblerMuEqualsSerialMaskedReferenceOnEveryGrid) {
 
 TEST(MaskedUpdates, ImputedBppEqualsSerialReferenceOnEveryGrid) {
   expect_matches_reference(Algorithm::kBpp, 2.0, 8);
+}
+
+// Sparse blocks: V with the zeros of a fixed pattern, the missing entries
+// stored as -0.0 (as --missing-pattern leaves them), one panel.
+bool zero_at(std::int64_t r, std::int64_t c) { return (r * 5 + c * 2) % 3 == 0; }
+
+template <typename T>
+SparseBlock<T> sparse_block(const SyntheticProblem& problem, const IndexRange& rows,
+                            const IndexRange& cols) {
+  const LocalMatrix<T> dense = synthetic_block<T>(problem, rows, cols);
+  SparseBlock<T> block;
+  block.rows = rows.size;
+  block.cols = cols.size;
+  block.panel_cols = std::max<std::int64_t>(cols.size, 1);
+  block.row_start.push_back(0);
+  for (std::int64_t r = 0; r < rows.size; ++r) {
+    for (std::int64_t c = 0; c < cols.size; ++c) {
+      const std::int64_t gr = rows.begin + r, gc = cols.begin + c;
+      if (missing_at(gr, gc)) {
+        block.col_index.push_back(static_cast<std::int32_t>(c));
+        block.values.push_back(-T(0));
+      } else if (!zero_at(gr, gc)) {
+        block.col_index.push_back(static_cast<std::int32_t>(c));
+        block.values.push_back(dense(r, c));
+      }
+    }
+    block.row_start.push_back(static_cast<std::int64_t>(block.values.size()));
+  }
+  return block;
+}
+
+// The whole problem with the sparse held-out rule of the README: the
+// nonzeros the hash hides, then per row as many zero candidates.
+WholeMasks whole_sparse_masks(const SyntheticProblem& problem) {
+  WholeMasks masks = whole_masks(problem);
+  const HoldoutMask holdout(kHoldoutSeed, kHoldout);
+  for (std::int64_t r = 0; r < problem.rows; ++r) {
+    std::int64_t hidden = 0;
+    for (std::int64_t c = 0; c < problem.cols; ++c) {
+      masks.heldout(r, c) = 0.0;
+      if (missing_at(r, c)) continue;
+      masks.observed(r, c) = 1.0;
+      if (zero_at(r, c)) {
+        masks.v(r, c) = 0.0;
+      } else if (holdout.hides(r, c)) {
+        masks.observed(r, c) = 0.0;
+        masks.heldout(r, c) = 1.0;
+        ++hidden;
+      }
+    }
+    for (std::int64_t t = 0; t < hidden; ++t) {
+      const std::int64_t c = local::MaskedTerms<double>::zero_candidate(
+          static_cast<std::int64_t>(holdout.row_key(r)), t, problem.cols);
+      if (zero_at(r, c) && !missing_at(r, c)) {
+        masks.observed(r, c) = 0.0;
+        masks.heldout(r, c) = 1.0;
+      }
+    }
+  }
+  masks.heldout_count = 0.0;
+  for (double x : masks.heldout.v) masks.heldout_count += x;
+  return masks;
+}
+
+template <typename T>
+MaskedRun run_sparse_masked(GridShape shape, const SyntheticProblem& problem, std::uint64_t seed,
+                            const SolverSettings& settings) {
+  const ProcessGrid grid(MPI_COMM_WORLD, shape);
+  const Distribution dist(problem.rows, problem.cols, shape.rows, shape.cols);
+  const DataBlock<T> v(sparse_block<T>(problem, dist.block_rows(grid.row()),
+                                       dist.block_cols(grid.col())));
+  const double scale = start_scale(problem);
+  auto w = random_w_rows<T>(dist.owned_w_rows(grid.row(), grid.col()), problem.rank, seed, scale);
+  auto ht = random_ht_cols<T>(dist.owned_h_cols(grid.row(), grid.col()), problem.rank, seed,
+                              scale);
+  const Factorization<T> result = run_alternating_updates<T>(
+      grid, dist, v, MatrixStatistics{}, std::move(w), std::move(ht), settings);
+  MaskedRun out{{assemble_w(grid, dist, result.w_own), assemble_h(grid, dist, result.ht_own),
+                 {}, {}, result.stop_reason},
+                result.heldout_error, result.heldout_entries, result.missing_entries};
+  for (const IterationRecord& record : result.history) {
+    out.run.errors.push_back(record.relative_error);
+    out.run.objectives.push_back(record.objective);
+  }
+  return out;
+}
+
+TEST(MaskedUpdates, SparseBlocksEqualSerialMaskedReferenceOnEveryGrid) {
+  for (const Algorithm algorithm : {Algorithm::kMu, Algorithm::kBpp}) {
+    for (const Case& c : kCases) {
+      const SyntheticProblem problem{c.rows, c.cols, c.rank, c.noise, 7};
+      const WholeMasks masks = whole_sparse_masks(problem);
+      const WholeRun expected = run_masked_reference(problem, masks, 11, algorithm, 2.0, 8);
+      const double expected_heldout =
+          reference::selected_relative_error(masks.v, masks.heldout, expected.w, expected.h);
+      for (const GridShape shape : all_grid_shapes(world_size())) {
+        if (shape.rows > c.rows || shape.cols > c.cols) continue;
+        SCOPED_TRACE(shape.to_string() + " on " + std::to_string(c.rows) + "x" +
+                     std::to_string(c.cols) + ", sparse " + to_string(algorithm));
+        const MaskedRun got =
+            run_sparse_masked<double>(shape, problem, 11, masked_settings(algorithm, 2.0, 8));
+        EXPECT_LT(relative_difference(got.run.w, expected.w), 1e-10);
+        EXPECT_LT(relative_difference(got.run.h, expected.h), 1e-10);
+        EXPECT_EQ(got.heldout_entries, masks.heldout_count);
+        EXPECT_EQ(got.missing_entries, masks.missing_count);
+        EXPECT_NEAR(got.heldout_error, expected_heldout, 1e-10 * expected_heldout);
+        for (size_t it = 0; it < std::min(got.run.objectives.size(), expected.objectives.size());
+             ++it) {
+          EXPECT_NEAR(got.run.objectives[it], expected.objectives[it],
+                      1e-9 * expected.objectives[it] + 1e-14);
+        }
+      }
+    }
+  }
 }
 
 TEST(MaskedUpdates, Float32FollowsFloat64) {

@@ -84,8 +84,9 @@ class MaskedTerms {
   // column to this block's local column, or -1 when not in the block.
   void add_heldout_zeros(const std::vector<std::int64_t>& row_totals, std::int64_t n,
                          const std::function<std::int64_t(std::int64_t)>& local_col);
-  // Input column of candidate t of input row `row` (a pure function).
-  std::int64_t zero_candidate(std::int64_t row_key, std::int64_t t, std::int64_t n) const {
+  // Input column of candidate t of the input row with this row key (a pure
+  // function: HoldoutMask::row_key of the input row).
+  static std::int64_t zero_candidate(std::int64_t row_key, std::int64_t t, std::int64_t n) {
     const std::uint64_t x = HoldoutMask::mix(static_cast<std::uint64_t>(t) * 0xd1b54a32d192ed03ULL +
                                              0x5851f42d4c957f2dULL);
     return static_cast<std::int64_t>(HoldoutMask::mix(static_cast<std::uint64_t>(row_key) ^ x) %
