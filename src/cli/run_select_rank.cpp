@@ -1,9 +1,5 @@
-#include <hdf5.h>
 #include <mpi.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -16,11 +12,10 @@
 #include "gridnmf/local/sparse_products.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/init/initial_factors.hpp"
-#include "gridnmf/io/attributes.hpp"
-#include "gridnmf/io/hdf5_handle.hpp"
 #include "gridnmf/io/input_check.hpp"
 #include "gridnmf/io/matrix_source.hpp"
 #include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/rank_table_file.hpp"
 #include "gridnmf/io/sweep_cells.hpp"
 #include "gridnmf/selection/rank_table.hpp"
 #include "missing_entries.hpp"
@@ -78,92 +73,6 @@ selection::SweepCell run_cell(const ProcessGrid& grid, const Distribution& dist,
   return cell;
 }
 
-void write_vector(hid_t file, const char* name, const std::vector<double>& values,
-                  std::int64_t rows, std::int64_t cols, const std::string& what) {
-  const hsize_t extent[2] = {static_cast<hsize_t>(rows), static_cast<hsize_t>(cols)};
-  io::Hdf5Handle space(H5Screate_simple(cols > 0 ? 2 : 1, extent, nullptr), H5Sclose, what);
-  io::Hdf5Handle data(H5Dcreate2(file, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
-                                 H5P_DEFAULT, H5P_DEFAULT),
-                      H5Dclose, what);
-  io::check_hdf5(
-      H5Dwrite(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), what);
-}
-
-// The table as HDF5 (one dataset per column, the per-replicate errors as
-// ks x replicates matrices, the rule as root attributes) and as CSV, each
-// written to a temporary name and renamed. Local: rank 0.
-void write_table(const SelectRankOptions& options, const std::vector<selection::RankRow>& rows,
-                 const std::vector<selection::SweepCell>& cells,
-                 const selection::Recommendation& recommendation) {
-  const std::string& path = options.factorize.output;
-  const std::string temporary = path + ".tmp" + std::to_string(getpid());
-  const std::string what = "cannot write --output '" + path + "'";
-  const std::int64_t nk = static_cast<std::int64_t>(rows.size());
-  const int replicates = options.replicates;
-  {
-    io::Hdf5Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                        H5Fclose, what);
-    const auto column = [&](const char* name, auto field) {
-      std::vector<double> values;
-      for (const selection::RankRow& row : rows) values.push_back(field(row));
-      write_vector(file.get(), name, values, nk, 0, what);
-    };
-    using Row = selection::RankRow;
-    column("k", [](const Row& r) { return static_cast<double>(r.k); });
-    column("train_error_mean", [](const Row& r) { return r.train_mean; });
-    column("train_error_sd", [](const Row& r) { return r.train_sd; });
-    column("heldout_error_mean", [](const Row& r) { return r.heldout_mean; });
-    column("heldout_error_sd", [](const Row& r) { return r.heldout_sd; });
-    column("heldout_error_se", [](const Row& r) { return r.heldout_se; });
-    column("stability", [](const Row& r) { return r.stability; });
-    std::vector<double> train(static_cast<size_t>(nk * replicates)), heldout(train.size());
-    std::vector<double> iterations(train.size());
-    for (const selection::SweepCell& cell : cells) {
-      std::int64_t index = 0;
-      while (rows[index].k != cell.k) ++index;
-      const std::size_t at = static_cast<std::size_t>(index * replicates + cell.replicate);
-      train[at] = cell.train_error;
-      heldout[at] = cell.heldout_error;
-      iterations[at] = cell.iterations;
-    }
-    write_vector(file.get(), "train_error", train, nk, replicates, what);
-    write_vector(file.get(), "heldout_error", heldout, nk, replicates, what);
-    write_vector(file.get(), "iterations", iterations, nk, replicates, what);
-    io::write_attribute(file.get(), "recommended_k", recommendation.k);
-    io::write_attribute(file.get(), "rule", recommendation.rule);
-    io::write_attribute(file.get(), "min_stability", options.min_stability);
-    io::write_attribute(file.get(), "replicates", static_cast<std::int64_t>(replicates));
-    io::write_attribute(file.get(), "holdout", options.factorize.solver.mask.holdout_fraction);
-    io::write_attribute(file.get(), "options", options.cell_fingerprint());
-    file.close(what + " (disk full?)");
-  }
-  const std::string csv = options.csv_path();
-  const std::string csv_temporary = csv + ".tmp" + std::to_string(getpid());
-  {
-    std::ofstream out(csv_temporary);
-    out << "k,replicates,train_error_mean,train_error_sd,heldout_error_mean,heldout_error_sd,"
-           "heldout_error_se,stability,recommended\n";
-    out.precision(10);
-    for (const selection::RankRow& row : rows) {
-      out << row.k << ',' << row.replicates << ',' << row.train_mean << ',' << row.train_sd << ','
-          << row.heldout_mean << ',' << row.heldout_sd << ',' << row.heldout_se << ','
-          << row.stability << ',' << (row.k == recommendation.k ? 1 : 0) << '\n';
-    }
-    out.close();
-    if (!out) {
-      std::remove(temporary.c_str());
-      std::remove(csv_temporary.c_str());
-      throw Error("cannot write '" + csv + "' (disk full?)");
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0 ||
-      std::rename(csv_temporary.c_str(), csv.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    std::remove(csv_temporary.c_str());
-    throw Error(what + ": cannot rename it into place");
-  }
-}
-
 std::string table_line(const selection::RankRow& row, bool recommended) {
   return number_text("%4.0f", static_cast<double>(row.k)) + "  " +
          number_text("%.4e", row.train_mean) + "  " + number_text("%.4e", row.heldout_mean) +
@@ -195,7 +104,10 @@ void finish_table(const SelectRankOptions& options, const ProgressPrinter& print
     }
     rows = selection::summarize(cells);
     recommendation = selection::recommend_rank(rows, options.min_stability);
-    write_table(options, rows, cells, recommendation);
+    io::write_rank_table(options.factorize.output, options.csv_path(), rows, cells,
+                         {options.replicates, options.min_stability,
+                          options.factorize.solver.mask.holdout_fraction,
+                          options.cell_fingerprint(), recommendation});
   });
   printer.message("   k  train error  held-out error (mean +- se)  stability");
   for (const selection::RankRow& row : rows) {

@@ -38,7 +38,7 @@ void SweepCells::write(const selection::SweepCell& cell, const std::string& fing
   // The pid keeps two writers of one cell (a duplicated array task) apart.
   const std::string temporary = path + ".tmp" + std::to_string(getpid());
   const std::string what = "cannot write sweep cell '" + path + "'";
-  {
+  try {
     Hdf5Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
                     H5Fclose, what);
     const hsize_t extent[2] = {static_cast<hsize_t>(cell.w.rows),
@@ -59,10 +59,12 @@ void SweepCells::write(const selection::SweepCell& cell, const std::string& fing
     write_attribute(file.get(), "iterations", static_cast<std::int64_t>(cell.iterations));
     write_attribute(file.get(), "fingerprint", fingerprint);
     file.close(what + " (disk full?)");
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+      throw Error(what + ": cannot rename it into place");
+    }
+  } catch (...) {  // no half-written cell left behind
     std::remove(temporary.c_str());
-    throw Error(what + ": cannot rename it into place");
+    throw;
   }
 }
 
