@@ -7,6 +7,7 @@
 
 #include "gridnmf/local/beta_divergence.hpp"
 #include "gridnmf/local/blas.hpp"
+#include "gridnmf/local/cross_products.hpp"
 #include "gridnmf/local/sparse_products.hpp"
 
 namespace gridnmf::local {
@@ -41,6 +42,8 @@ MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const T* v, std::int64_t rows,
     }
     unobserved_rows_.assign(static_cast<size_t>(rows_ + 1), 0);
     gram_.resize(static_cast<size_t>(k_ * k_));
+    // The GEMM shape the unmasked driver uses on this machine.
+    dense_products_.emplace(preferred_product_layout(), rows_, cols_, k_);
   } else {
     tile_.resize(static_cast<size_t>(tile_rows_ * tile_cols_));
     if (forms_denominator()) denom_tile_.resize(tile_.size());
@@ -70,6 +73,38 @@ MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const T* v, std::int64_t rows,
       }
     }
     if (sampled()) unobserved_rows_[r + 1] = static_cast<std::int64_t>(unobserved_cols_.size());
+  }
+  if (sampled()) build_column_list();
+}
+
+// The same unobserved entries by column (CSC), for the H half.
+template <typename T>
+void MaskedTerms<T>::build_column_list() {
+  if (rows_ > std::numeric_limits<std::int32_t>::max()) {
+    throw std::length_error("a masked block has more than 2^31 rows; use more ranks");
+  }
+  unobserved_col_start_.assign(static_cast<size_t>(cols_ + 1), 0);
+  for (const std::int32_t c : unobserved_cols_) ++unobserved_col_start_[c + 1];
+  for (std::int64_t c = 0; c < cols_; ++c) unobserved_col_start_[c + 1] += unobserved_col_start_[c];
+  unobserved_row_index_.resize(unobserved_cols_.size());
+  unobserved_col_values_.resize(unobserved_cols_.size());
+  // Scratch for the longest line of either list.
+  std::int64_t longest = 0;
+  for (std::int64_t r = 0; r < rows_; ++r)
+    longest = std::max(longest, unobserved_rows_[r + 1] - unobserved_rows_[r]);
+  for (std::int64_t c = 0; c < cols_; ++c)
+    longest = std::max(longest, unobserved_col_start_[c + 1] - unobserved_col_start_[c]);
+  line_rows_.resize(static_cast<size_t>(longest * k_));
+  line_p_.resize(static_cast<size_t>(longest));
+  line_numer_.resize(static_cast<size_t>(longest));
+  line_denom_.resize(static_cast<size_t>(longest));
+  std::vector<std::int64_t> next(unobserved_col_start_.begin(), unobserved_col_start_.end() - 1);
+  for (std::int64_t r = 0; r < rows_; ++r) {
+    for (std::int64_t e = unobserved_rows_[r]; e < unobserved_rows_[r + 1]; ++e) {
+      const std::int64_t at = next[unobserved_cols_[e]]++;
+      unobserved_row_index_[at] = static_cast<std::int32_t>(r);
+      unobserved_col_values_[at] = unobserved_values_[e];
+    }
   }
 }
 
@@ -145,6 +180,7 @@ void MaskedTerms<T>::add_heldout_zeros(const std::vector<std::int64_t>& row_tota
     unobserved_rows_[r + 1] = static_cast<std::int64_t>(unobserved_cols_.size());
   }
   pending_.clear();
+  build_column_list();
   counts_.observed = static_cast<double>(rows_) * static_cast<double>(cols_) - counts_.heldout -
                      counts_.missing;
 }
@@ -225,9 +261,9 @@ MaskedSums MaskedTerms<T>::run_sampled(bool h_side, const T* w, const T* ht, T* 
       sparse_times(*sparse_, ht, k_, numer);
     }
   } else if (h_side) {
-    gemm(true, false, cols_, k_, rows_, T(1), v_, cols_, w, k_, T(0), numer, k_);
+    dense_products_->transposed_v_times(v_, w, numer);
   } else {
-    gemm(false, false, rows_, k_, cols_, T(1), v_, cols_, ht, k_, T(0), numer, k_);
+    dense_products_->v_times(v_, ht, numer);
   }
   MaskedSums sums;
   double block_squared_error = 0.0;
@@ -242,45 +278,56 @@ MaskedSums MaskedTerms<T>::run_sampled(bool h_side, const T* w, const T* ht, T* 
   if (mu) {
     // The Gram term: (W_i^T W_i) applied to Ht_j, or W_i to (H_j H_j^T).
     if (h_side) {
-      gram(w, rows_, k_, gram_.data());
+      if (!with_sums) gram(w, rows_, k_, gram_.data());  // else formed just above
       gemm(false, false, cols_, k_, k_, T(1), ht, k_, gram_.data(), k_, T(0), denom, k_);
     } else {
       gram(ht, cols_, k_, gram_.data());
       gemm(false, false, rows_, k_, k_, T(1), w, k_, gram_.data(), k_, T(0), denom, k_);
     }
   }
-  // The unobserved entries out again, at the sampled product.
+  // The unobserved entries out again, at the sampled product. Each half
+  // walks the list along its output's rows (columns of V for the H half), so
+  // the output row and its own factor row stay in cache and only the other
+  // factor's rows are visited at random.
+  const bool by_column = h_side;
+  const std::vector<std::int64_t>& start = by_column ? unobserved_col_start_ : unobserved_rows_;
+  const std::vector<std::int32_t>& index = by_column ? unobserved_row_index_ : unobserved_cols_;
+  const std::vector<T>& values = by_column ? unobserved_col_values_ : unobserved_values_;
+  const T* own_factor = by_column ? ht : w;
+  const T* other_factor = by_column ? w : ht;
+  const std::int64_t lines = by_column ? cols_ : rows_;
   double unobserved_squared_error = 0.0;
-  for (std::int64_t r = 0; r < rows_; ++r) {
-    const T* wr = w + r * k_;
-    for (std::int64_t e = unobserved_rows_[r]; e < unobserved_rows_[r + 1]; ++e) {
-      const std::int64_t c = unobserved_cols_[e];
-      const T* hc = ht + c * k_;
-      T p = T(0);
-      for (std::int64_t l = 0; l < k_; ++l) p += wr[l] * hc[l];
+  for (std::int64_t line = 0; line < lines; ++line) {
+    const std::int64_t first = start[line];
+    const std::int64_t count = start[line + 1] - first;
+    if (count == 0) continue;
+    // The other factor's rows of this line's entries, gathered, so the dot
+    // products and the corrections are BLAS calls (AVX2 and FMA where the
+    // BLAS has them; the portable build of this file has neither).
+    T* x = line_rows_.data();
+    for (std::int64_t q = 0; q < count; ++q) {
+      const T* row = other_factor + static_cast<std::int64_t>(index[first + q]) * k_;
+      std::copy(row, row + k_, x + q * k_);
+    }
+    T* p = line_p_.data();
+    gemm(false, false, count, 1, k_, T(1), x, k_, own_factor + line * k_, 1, T(0), p, 1);
+    T* numer_coef = line_numer_.data();
+    T* denom_coef = line_denom_.data();
+    for (std::int64_t q = 0; q < count; ++q) {
       // Unobserved and not missing is held out.
-      const T stored = unobserved_values_[e];
+      const T stored = values[first + q];
       const T v = is_missing(stored) ? T(0) : stored;
       if (with_sums) {
-        const double e2 = (static_cast<double>(v) - p) * (static_cast<double>(v) - p);
+        const double e2 = (static_cast<double>(v) - p[q]) * (static_cast<double>(v) - p[q]);
         unobserved_squared_error += e2;
         if (!is_missing(stored)) sums.heldout_squared_error += e2;
       }
-      // MU: numer -= v x, denom -= p x; imputed: numer += (p - v) x, with x
-      // the row of the other factor.
-      T* numer_row = h_side ? numer + c * k_ : numer + r * k_;
-      const T* x = h_side ? wr : hc;
-      if (mu) {
-        T* denom_row = h_side ? denom + c * k_ : denom + r * k_;
-        for (std::int64_t l = 0; l < k_; ++l) {
-          numer_row[l] -= v * x[l];
-          denom_row[l] -= p * x[l];
-        }
-      } else {
-        const T fill = p - v;
-        for (std::int64_t l = 0; l < k_; ++l) numer_row[l] += fill * x[l];
-      }
+      // MU: numer -= v x, denom -= p x; imputed: numer += (p - v) x.
+      numer_coef[q] = mu ? -v : p[q] - v;
+      denom_coef[q] = -p[q];
     }
+    gemm(true, false, k_, 1, count, T(1), x, k_, numer_coef, 1, T(1), numer + line * k_, 1);
+    if (mu) gemm(true, false, k_, 1, count, T(1), x, k_, denom_coef, 1, T(1), denom + line * k_, 1);
   }
   if (mu) {
     // Each block's W_i^T (M .* P) is a sum of non-negative terms: rounding

@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
+#include "gridnmf/local/cross_products.hpp"
 #include "gridnmf/matrix/holdout_mask.hpp"
 #include "gridnmf/matrix/sparse_block.hpp"
 
@@ -52,7 +54,8 @@ struct MaskCounts {
 //    Gram terms (W_i^T W_i) Ht_j^T, and the unobserved entries are taken out
 //    again at a sampled product: p = W_i(r,:) . Ht_j(c,:) only there, so a
 //    half costs one GEMM + O((rows + cols) k^2) + O(unobserved k). The list
-//    of unobserved entries (4 bytes each plus a row pointer) is built once.
+//    of unobserved entries (by row and by column: 8 bytes and a V value
+//    each, plus the row and column pointers) is built once.
 //    The training error comes from the same identity as the unmasked one,
 //    ||V||^2 - 2 <V, P> + <W_i^T W_i, H_j H_j^T> minus the unobserved terms;
 //    the held-out error is summed exactly at its entries.
@@ -108,6 +111,7 @@ class MaskedTerms {
                          bool with_sums);
   bool sampled() const { return scheme_ != MaskedScheme::kKullbackLeiblerMu; }
   bool stored_nonzero(std::int64_t r, std::int64_t c) const;
+  void build_column_list();
   MaskedSums transform_tile(std::int64_t r0, std::int64_t c0, std::int64_t tr, std::int64_t tc,
                             bool with_sums);
 
@@ -124,6 +128,14 @@ class MaskedTerms {
   std::vector<std::int64_t> unobserved_rows_;
   std::vector<std::int32_t> unobserved_cols_;
   std::vector<T> unobserved_values_;  // V there; -0.0 marks a missing entry
+  // The same entries by column (CSC), walked by the H half.
+  std::vector<std::int64_t> unobserved_col_start_;
+  std::vector<std::int32_t> unobserved_row_index_;
+  std::vector<T> unobserved_col_values_;
+  // Per-line scratch of the sampled correction: the other factor's rows
+  // (longest line x k), p, and the two coefficient vectors.
+  std::vector<T> line_rows_, line_p_, line_numer_, line_denom_;
+  std::optional<CrossProducts<T>> dense_products_;  // dense sampled schemes
   const SparseBlock<T>* sparse_ = nullptr;
   std::vector<std::int64_t> heldout_per_row_;
   // Sparse, until add_heldout_zeros: the held-out nonzeros of each row.
