@@ -68,8 +68,7 @@ MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const T* v, std::int64_t rows,
         counts_.observed_sum_of_squares += square;
       }
       if (!observed && sampled()) {
-        unobserved_cols_.push_back(static_cast<std::int32_t>(c));
-        unobserved_values_.push_back(value);
+        unobserved_cols_.push_back(static_cast<std::int32_t>(c));  // its value stays in V
       }
     }
     if (sampled()) unobserved_rows_[r + 1] = static_cast<std::int64_t>(unobserved_cols_.size());
@@ -87,7 +86,8 @@ void MaskedTerms<T>::build_column_list() {
   for (const std::int32_t c : unobserved_cols_) ++unobserved_col_start_[c + 1];
   for (std::int64_t c = 0; c < cols_; ++c) unobserved_col_start_[c + 1] += unobserved_col_start_[c];
   unobserved_row_index_.resize(unobserved_cols_.size());
-  unobserved_col_values_.resize(unobserved_cols_.size());
+  const bool with_values = !unobserved_values_.empty();  // sparse: V has no place for them
+  unobserved_col_values_.resize(with_values ? unobserved_cols_.size() : 0);
   // Scratch for the longest line of either list.
   std::int64_t longest = 0;
   for (std::int64_t r = 0; r < rows_; ++r)
@@ -103,7 +103,7 @@ void MaskedTerms<T>::build_column_list() {
     for (std::int64_t e = unobserved_rows_[r]; e < unobserved_rows_[r + 1]; ++e) {
       const std::int64_t at = next[unobserved_cols_[e]]++;
       unobserved_row_index_[at] = static_cast<std::int32_t>(r);
-      unobserved_col_values_[at] = unobserved_values_[e];
+      if (with_values) unobserved_col_values_[at] = unobserved_values_[e];
     }
   }
 }
@@ -315,7 +315,10 @@ MaskedSums MaskedTerms<T>::run_sampled(bool h_side, const T* w, const T* ht, T* 
     T* denom_coef = line_denom_.data();
     for (std::int64_t q = 0; q < count; ++q) {
       // Unobserved and not missing is held out.
-      const T stored = values[first + q];
+      const std::int64_t other = index[first + q];
+      const T stored = sparse_ != nullptr ? values[first + q]
+                       : by_column      ? v_[other * cols_ + line]
+                                        : v_[line * cols_ + other];
       const T v = is_missing(stored) ? T(0) : stored;
       if (with_sums) {
         const double e2 = (static_cast<double>(v) - p[q]) * (static_cast<double>(v) - p[q]);

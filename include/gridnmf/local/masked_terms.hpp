@@ -54,8 +54,9 @@ struct MaskCounts {
 //    Gram terms (W_i^T W_i) Ht_j^T, and the unobserved entries are taken out
 //    again at a sampled product: p = W_i(r,:) . Ht_j(c,:) only there, so a
 //    half costs one GEMM + O((rows + cols) k^2) + O(unobserved k). The list
-//    of unobserved entries (by row and by column: 8 bytes and a V value
-//    each, plus the row and column pointers) is built once.
+//    of unobserved entries (by row and by column, 4 bytes each way, plus the
+//    row and column pointers; sparse blocks keep the V value too) is built
+//    once.
 //    The training error comes from the same identity as the unmasked one,
 //    ||V||^2 - 2 <V, P> + <W_i^T W_i, H_j H_j^T> minus the unobserved terms;
 //    the held-out error is summed exactly at its entries.
@@ -127,7 +128,7 @@ class MaskedTerms {
   // unobserved_cols_[unobserved_rows_[r] .. unobserved_rows_[r + 1])).
   std::vector<std::int64_t> unobserved_rows_;
   std::vector<std::int32_t> unobserved_cols_;
-  std::vector<T> unobserved_values_;  // V there; -0.0 marks a missing entry
+  std::vector<T> unobserved_values_;  // sparse: V there; -0.0 marks a missing entry
   // The same entries by column (CSC), walked by the H half.
   std::vector<std::int64_t> unobserved_col_start_;
   std::vector<std::int32_t> unobserved_row_index_;
