@@ -2,6 +2,7 @@
 
 #include "divergence_driver.hpp"
 #include "frobenius_driver.hpp"
+#include "masked_driver.hpp"
 #include "sparseness_driver.hpp"
 #include <algorithm>
 #include <limits>
@@ -78,6 +79,10 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
   if (settings.sparseness.active()) {
     return run_sparseness_updates(grid, dist, v_block, v_stats, std::move(w_own),
                                   std::move(ht_own), settings, progress, control);
+  }
+  if (settings.mask.active()) {
+    return run_masked_updates(grid, dist, v_block, std::move(w_own), std::move(ht_own), settings,
+                              progress, control);
   }
   if (settings.loss.is_frobenius()) {
     return run_frobenius_updates(grid, dist, v_block, v_stats, std::move(w_own),

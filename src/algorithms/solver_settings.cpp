@@ -56,6 +56,29 @@ void SolverSettings::validate() const {
   if (stopping.pg_tolerance > 0.0 && !loss.is_frobenius()) {
     throw UsageError("--pg-tol is defined for --loss frobenius only");
   }
+  validate_mask();
+}
+
+void SolverSettings::validate_mask() const {
+  if (!(mask.holdout_fraction >= 0.0 && mask.holdout_fraction <= 0.5)) {
+    throw UsageError("--holdout must be a fraction between 0 and 0.5");
+  }
+  if (!mask.active()) return;
+  const std::string why = mask.missing_entries ? "--missing nan" : "--holdout";
+  if (!loss.is_frobenius() && loss.beta != 1.0) {
+    throw UsageError(why + " supports --loss frobenius and kullback-leibler only");
+  }
+  if (unmixing.active()) {
+    throw UsageError(why + " cannot be combined with the unmixing terms");
+  }
+  if (fix_w) throw UsageError(why + " cannot be combined with --fix-w");
+  if (sparseness.active()) {
+    throw UsageError(why + " cannot be combined with --sparseness-w/--sparseness-h (the "
+                     "sparseness driver has no masked objective)");
+  }
+  if (stopping.pg_tolerance > 0.0) {
+    throw UsageError(why + " cannot be combined with --pg-tol (use --tol)");
+  }
 }
 
 void SolverSettings::validate_sparseness() const {

@@ -275,6 +275,35 @@ void finish_factorize_options(FactorizeOptions& options, const FactorizeText& te
   if (!text.grid.empty()) options.grid = parse_grid_shape(text.grid);
 }
 
+// The masked-run options as text until parsing is done.
+struct MaskText {
+  std::string missing = "error";
+  std::string pattern;
+  double holdout = 0.0;
+  std::int64_t holdout_seed = -1;  // -1: the run's --seed
+};
+
+void describe_mask_options(po::options_description& problem, MaskText& mask) {
+  problem.add_options()
+      ("missing", po::value(&mask.missing)->default_value(mask.missing), "NaN entries of a dense input: error (refuse them) or nan (they are missing: the objective counts only the observed entries)")
+      ("holdout", po::value(&mask.holdout)->default_value(mask.holdout), "hide this fraction (0 to 0.5) of the entries from training, chosen by a hash of (holdout-seed, row, column), and report the error on them (dense input)")
+      ("holdout-seed", po::value(&mask.holdout_seed), "seed of the held-out mask (default: --seed)")
+      ("missing-pattern", po::value(&mask.pattern), "HDF5 file holding a sparse matrix /V of V's shape whose stored (nonzero) entries are missing in V (dense or sparse input)");
+}
+
+void finish_mask_options(FactorizeOptions& options, const MaskText& mask) {
+  if (mask.missing != "error" && mask.missing != "nan") {
+    throw UsageError("--missing must be error or nan, got '" + mask.missing + "'");
+  }
+  if (mask.holdout_seed < -1) throw UsageError("--holdout-seed must be >= 0");
+  options.missing_nan = mask.missing == "nan";
+  options.missing_pattern = mask.pattern;
+  options.solver.mask.missing_entries = options.missing_nan || !mask.pattern.empty();
+  options.solver.mask.holdout_fraction = mask.holdout;
+  options.solver.mask.holdout_seed =
+      mask.holdout_seed >= 0 ? static_cast<std::uint64_t>(mask.holdout_seed) : options.seed;
+}
+
 }  // namespace
 
 std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& args, bool print) {
@@ -286,14 +315,17 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
                              "random, nndsvd, nndsvda, nndsvdar, spa, or file:PATH (HDF5 with /W and /H)",
                              true);
   std::string normalize = to_string(options.normalize);
+  MaskText mask;
   problem.add_options()
       ("normalize", po::value(&normalize)->default_value(normalize), kNormalizeHelp)
       ("fix-w", po::value(&options.fix_w), "HDF5 file (a result) whose /W is kept fixed: only H is updated (semi-supervised runs); --rank defaults to its k");
+  describe_mask_options(problem, mask);
   if (!parse_or_help(args, problem, "factorize --input FILE --rank K --output FILE [options]",
                      print)) {
     return std::nullopt;
   }
   finish_factorize_options(options, text);
+  finish_mask_options(options, mask);
   options.normalize = normalization_from_string(normalize);
   options.solver.fix_w = !options.fix_w.empty();
   options.validate();
@@ -318,6 +350,46 @@ void set_endmembers(UnmixOptions& options, const std::string& text) {
     throw UsageError("--endmembers must be a positive integer or auto, got '" + text + "'");
   }
   options.factorize.rank = value;
+}
+
+std::optional<SelectRankOptions> parse_select_rank(const std::vector<std::string>& args,
+                                                   bool print) {
+  SelectRankOptions options;
+  po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
+  FactorizeText text;
+  describe_factorize_options(problem, options.factorize, text, "rank",
+                             "not used: give --ranks", "n-components", "random (the only start a sweep takes)");
+  MaskText mask;
+  mask.holdout = options.factorize.solver.mask.holdout_fraction;
+  describe_mask_options(problem, mask);
+  std::string ranks;
+  po::options_description sweep("Sweep");
+  sweep.add_options()
+      ("ranks", po::value(&ranks)->value_name("FIRST:LAST[:STEP]"), "the ks of the sweep, e.g. 2:20, 2:20:2, one k, or a comma-separated list such as 2,5,9:12")
+      ("replicates", po::value(&options.replicates)->default_value(options.replicates), "runs per k: replicate r starts from seed + r and holds out the mask of holdout-seed + r")
+      ("min-stability", po::value(&options.min_stability)->default_value(options.min_stability), "the rule considers only the ks whose components are at least this stable (mean matched cosine over replicates); all ks when none is")
+      ("sweep-dir", po::value(&options.sweep_dir), "directory of the finished (k, replicate) cells, one HDF5 file each; a rerun skips them (default: the --output path without its extension + .sweep)")
+      ("table-only", po::bool_switch(&options.table_only), "run nothing: make the table from the cells in --sweep-dir (the merge step of a job array)")
+      ("cells-only", po::bool_switch(&options.cells_only), "run the missing cells into --sweep-dir and write no table (a task of a job array)");
+  problem.add(sweep);
+  if (!parse_or_help(args, problem,
+                     "select-rank --input FILE --ranks 2:20[:STEP] --output TABLE.h5 [options]",
+                     print)) {
+    return std::nullopt;
+  }
+  if (options.factorize.rank != 0 || text.rank_alias != 0) {
+    throw UsageError("select-rank takes --ranks FIRST:LAST[:STEP], not --rank");
+  }
+  finish_factorize_options(options.factorize, text);
+  finish_mask_options(options.factorize, mask);
+  if (!ranks.empty()) options.ranks = SelectRankOptions::parse_ranks(ranks);
+  if (!options.ranks.empty()) options.factorize.rank = options.ranks.back();
+  if (options.sweep_dir.empty() && !options.factorize.output.empty()) {
+    const std::string csv = options.csv_path();
+    options.sweep_dir = csv.substr(0, csv.size() - 4) + ".sweep";
+  }
+  options.validate();
+  return options;
 }
 
 // --sparsity X or auto (the multiplier from the measured pixel purity).

@@ -24,6 +24,8 @@
 #include "fixed_w.hpp"
 #include "float32_range.hpp"
 #include "memory_need.hpp"
+#include "missing_entries.hpp"
+#include "missing_pattern.hpp"
 #include "prepared_input.hpp"
 #include "restarts.hpp"
 #include "stop_signals.hpp"
@@ -98,6 +100,7 @@ DataBlock<T> read_dense_input(const ProcessGrid& grid, const Distribution& dist,
   const IndexRange cols = dist.block_cols(grid.col());
   const std::string where = input.description();
   LocalMatrix<T> block = input.read_block<T>(rows, cols);
+  if (options.missing_nan) mark_missing_entries(grid, block, printer);
   if (input.ignored_values() > 0) {
     printer.message("read " + std::to_string(input.ignored_values()) +
                     " values equal to the ENVI data ignore value as 0");
@@ -134,6 +137,20 @@ comm::NormalizationRecord normalize_input(const ProcessGrid& grid, const Distrib
   return record;
 }
 
+// The root attributes of a masked run: what was left out and the held-out error.
+template <typename T>
+void add_mask_attributes(const MaskSettings& mask, const Factorization<T>& result,
+                         io::RunDescription& run) {
+  run.extra_attributes.push_back({"observed_entries", result.observed_entries});
+  run.extra_attributes.push_back({"missing_entries", result.missing_entries});
+  run.extra_attributes.push_back({"heldout_entries", result.heldout_entries});
+  run.extra_attributes.push_back({"holdout_fraction", mask.holdout_fraction});
+  run.extra_attributes.push_back({"holdout_seed", static_cast<double>(mask.holdout_seed)});
+  if (mask.holdout_fraction > 0.0) {
+    run.extra_attributes.push_back({"heldout_relative_error", result.heldout_error});
+  }
+}
+
 template <typename T>
 void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSource& input,
                   const FactorizeOptions& options, const ProgressPrinter& input_printer,
@@ -154,6 +171,10 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
           ? read_sparse_input<T>(grid, dist, input, order, options, input_printer, sparse_facts)
           : read_dense_input<T>(grid, dist, input, options, input_printer);
   input.close();
+  if (!options.missing_pattern.empty()) {
+    apply_missing_pattern(grid, dist, order, options.missing_pattern, options.transpose, v_block,
+                          input_printer);
+  }
   // A fixed W learned on tf-idf weights keeps its corpus's idf.
   const bool model_idf = fixed && options.normalize == Normalization::kTfidf && !fixed->idf.empty();
   const comm::NormalizationRecord normalization =
@@ -174,6 +195,11 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
   }
   FactorizeOptions scaled = options;  // the same problem on the scaled V
   scaled.solver = scaled_settings(options.solver, prepared.scale);
+  if (!order.is_identity()) {  // the held-out mask is defined on the input's indices
+    scaled.solver.mask.input_row = [&order](std::int64_t i) { return order.rows.inverse(i); };
+    scaled.solver.mask.input_col = [&order](std::int64_t j) { return order.cols.inverse(j); };
+    scaled.solver.mask.internal_col = [&order](std::int64_t j) { return order.cols.forward(j); };
+  }
   clock.stop();
   checkpoint.order = order;
   LossScale scale;
@@ -250,6 +276,7 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
     run.extra_attributes.push_back({"sparseness_w", options.solver.sparseness.w});
     run.extra_attributes.push_back({"sparseness_h", options.solver.sparseness.h});
   }
+  if (options.solver.mask.active()) add_mask_attributes(options.solver.mask, result, run);
   run.elapsed_seconds = MPI_Wtime() - start_time;
   comm::allreduce_max(grid.all(), &run.elapsed_seconds, 1);  // attributes must agree
   clock.enter(perf::Phase::kOutputWrite);
@@ -267,6 +294,11 @@ void factorize_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixS
                   flops_per_iteration(dist, options.rank, options.solver.loss,
                                       sparse_facts.nonzeros));
   if (!result.history.empty()) printer.loss_summary(result.history.back());
+  if (options.solver.mask.holdout_fraction > 0.0) {
+    printer.message("held-out error (relative, on " +
+                    std::to_string(static_cast<std::int64_t>(result.heldout_entries)) +
+                    " held-out entries): " + number_text("%.6e", result.heldout_error));
+  }
   printer.message("wrote " + options.output);
   if (runs.interrupted) {
     throw interrupted_run(result.iterations, checkpoint.options, options.output);
@@ -280,6 +312,14 @@ void check_sparse_options(const FactorizeOptions& options) {
     throw UsageError("--loss " + to_string(loss) +
                      " is not supported on sparse input (its zeros need the dense W H); use "
                      "--loss frobenius or kullback-leibler");
+  }
+  if (options.missing_nan) {
+    throw UsageError("--missing nan needs dense input (a sparse file stores no NaN); give the "
+                     "missing entries as --missing-pattern FILE");
+  }
+  if (options.solver.mask.holdout_fraction > 0.0 && !loss.is_frobenius()) {
+    throw UsageError("--holdout on sparse input needs --loss frobenius (masked KL is dense "
+                     "only); convert the input to dense");
   }
   if (parse_init(options.init).method == InitMethod::kSpa) {
     throw UsageError("--init spa needs dense input (it picks columns of V); use random or nndsvd");

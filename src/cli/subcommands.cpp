@@ -32,6 +32,8 @@ const char* kUsage =
     "  top         each component's top rows (words, genes) by weight, with names, ordered by\n"
     "              share of the reconstruction; --coherence adds NPMI topic coherence\n"
     "  transform   keep a result's W fixed and solve H for new columns (new documents, cells)\n"
+    "  select-rank sweep k with held-out entries and replicates; table of training error,\n"
+    "              held-out error and stability, and a recommended k\n"
     "\n"
     "General options:\n"
     "  -h, --help     show this help (gridnmf <command> --help for a command's options)\n"
@@ -71,6 +73,10 @@ int run_command_line(int argc, char** argv) {
   }
   if (command == "factorize") {
     if (const auto options = parse_factorize(args, print)) run_factorize(*options);
+    return 0;
+  }
+  if (command == "select-rank") {
+    if (const auto options = parse_select_rank(args, print)) run_select_rank(*options);
     return 0;
   }
   if (command == "convert") {

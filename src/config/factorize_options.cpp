@@ -62,6 +62,7 @@ void FactorizeOptions::validate() const {
   refuse_colliding_files({{"--input", "input", input, false},
                           {"--init", "--init", init_file(), false},
                           {"--fix-w", "--fix-w", fix_w, false},
+                          {"--missing-pattern", "--missing-pattern", missing_pattern, false},
                           {"--output", "--output", output, true},
                           {"--checkpoint", "--checkpoint", checkpoint.path, true},
                           {"--report", "--report", report.path, true}});
@@ -101,6 +102,12 @@ std::string FactorizeOptions::to_text() const {
        << "output = " << output << "\n"
        << "print-every = " << print_every << "\n"
        << "quiet = " << (quiet ? "true" : "false") << "\n";
+  if (solver.mask.active()) {
+    text << "missing = " << (missing_nan ? "nan" : "error") << "\n"
+         << "missing-pattern = " << missing_pattern << "\n"
+         << "holdout = " << solver.mask.holdout_fraction << "\n"
+         << "holdout-seed = " << solver.mask.holdout_seed << "\n";
+  }
   if (grid) text << "grid = " << grid->to_string() << "\n";
   text << report.to_text();
   text << checkpoint.to_text();

@@ -310,6 +310,23 @@ def run_jobs(checks, gridnmf, work, timeout):
                         POINTS="1 2 4:2x2", CONFIG=f"{CONFIGS}/scaling.ini"),
         "--time=5", "--output=weak-%A_%a.out")
 
+    # A rank sweep over a 3-task array plus its merge step, and the same sweep
+    # as one job on the same grid.
+    sweep_env = dict(INPUT="problem.h5", RANKS="4:8", REPLICATES="2", GRID="1x2",
+                     OUTPUT="sweep.h5", EXTRA="--max-iter 60")
+    jobs["select_rank"] = sbatch(
+        f"{JOBS}/select_rank.sbatch", work, job_environment(gridnmf, **sweep_env),
+        "--array=0-2", "--ntasks=2", "--time=5", "--output=sweep-%A_%a.out")
+    jobs["select_rank_merge"] = sbatch(
+        f"{JOBS}/select_rank.sbatch", work, job_environment(gridnmf, MERGE="1", **sweep_env),
+        f"--dependency=afterok:{jobs['select_rank']}", "--ntasks=1", "--time=5",
+        "--output=sweep-merge-%j.out")
+    jobs["select_rank_single"] = sbatch(
+        None, work, job_environment(gridnmf), "--ntasks=2", "--time=10",
+        "--output=sweep-single-%j.out", "--wrap",
+        f"srun --mpi=pmix {gridnmf} select-rank --input problem.h5 --ranks 4:8 "
+        "--replicates 2 --grid 1x2 --max-iter 60 --output single.h5")
+
     deadline = start + timeout
     # Preemption: signal the batch shell once gridnmf is iterating.
     preempt = jobs["preemptible"]
@@ -334,6 +351,32 @@ def run_jobs(checks, gridnmf, work, timeout):
     check_study(checks, work, jobs["weak_scaling"], "weak", "weak",
                 {(1, None): (120, 40), (2, None): (120, 80), (4, "2x2"): (120, 160)})
     check_preemption(checks, work, preempt, preempt_log, jobs["reference"], long_iterations)
+    check_select_rank(checks, work, jobs["select_rank"], jobs["select_rank_merge"],
+                      jobs["select_rank_single"])
+
+
+def check_select_rank(checks, work, array, merge, single):
+    """Every array task and the merge completed; the merged table equals the
+    single-job sweep's bitwise; the picture was drawn."""
+    logs = [f"{work}/sweep-{array}_{task}.out" for task in range(3)]
+    if not job_completed(checks, array, "select_rank.sbatch array", logs):
+        return
+    if not job_completed(checks, merge, "select_rank.sbatch merge",
+                         [f"{work}/sweep-merge-{merge}.out"]):
+        return
+    checks.check(len(job_records(merge)) == 1, "select_rank.sbatch merge: one task, not an array")
+    if not job_completed(checks, single, "select-rank as one job",
+                         [f"{work}/sweep-single-{single}.out"]):
+        return
+    with h5py.File(f"{work}/sweep.h5", "r") as merged, h5py.File(f"{work}/single.h5", "r") as one:
+        same = sorted(merged) == sorted(one) and all(
+            np.array_equal(merged[name][()], one[name][()]) for name in one)
+        checks.check(same and merged.attrs["recommended_k"] == one.attrs["recommended_k"],
+                     "select_rank.sbatch: the merged table equals the single-job sweep's",
+                     f"merged k {merged.attrs['recommended_k']}, single k {one.attrs['recommended_k']}")
+    checks.check(os.path.exists(f"{work}/sweep.csv") and os.path.exists(f"{work}/sweep.png"),
+                 "select_rank.sbatch: the merge step wrote the CSV and the PNG",
+                 read_text(f"{work}/sweep-merge-{merge}.out"))
 
 
 def check_factorize(checks, work, job):

@@ -25,6 +25,14 @@ struct Factorization {
   StopReason stop_reason = StopReason::kMaxIterations;
   double seconds = 0.0;  // time in the iteration loop
   std::vector<IterationRecord> history;
+  // Masked runs only (SolverSettings::mask): the final iterate's error on the
+  // held-out entries, ||V - WH|| / ||V|| over them, and its KL divergence
+  // summed over them (KL loss); the entry counts over all ranks.
+  double heldout_error = 0.0;
+  double heldout_divergence = 0.0;
+  double observed_entries = 0.0;
+  double heldout_entries = 0.0;
+  double missing_entries = 0.0;
   bool converged() const { return is_converged(stop_reason); }
   // Appends an iteration to the history and makes it the latest state.
   void record(const IterationRecord& entry) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <cstdint>
+#include <functional>
+
 #include "gridnmf/algorithms/algorithm.hpp"
 #include "gridnmf/algorithms/loss.hpp"
 
@@ -66,6 +69,24 @@ struct SparsenessConstraint {
   bool active() const { return w > 0.0 || h > 0.0; }
 };
 
+// Entries the objective leaves out (README "Missing values and choosing k").
+// Missing entries are marked in the dense V block itself (-0.0, see
+// matrix/holdout_mask.hpp); held-out entries are a function of
+// (holdout_seed, global row, global column) and are never stored. With
+// either, the loss counts the observed entries only and the run goes
+// through the masked driver (dense input; mu with Frobenius or KL, hals and
+// bpp with Frobenius by EM imputation).
+struct MaskSettings {
+  bool missing_entries = false;  // --missing nan: the block may hold missing entries
+  double holdout_fraction = 0.0;  // --holdout: share of the entries held out, in [0, 0.5]
+  std::uint64_t holdout_seed = 0;  // --holdout-seed
+  // The input's index of an internal global row / column, and back for
+  // columns (sparse input is permuted, see --balance); empty: the identity.
+  // The held-out mask is defined on the input's indices.
+  std::function<std::int64_t(std::int64_t)> input_row, input_col, internal_col;
+  bool active() const { return missing_entries || holdout_fraction > 0.0; }
+};
+
 // Everything the alternating driver needs besides the data.
 struct SolverSettings {
   Algorithm algorithm = Algorithm::kMu;
@@ -79,6 +100,7 @@ struct SolverSettings {
   // the W half is skipped and the objective uses <H, W^T V>, which the H
   // half forms anyway.
   bool fix_w = false;
+  MaskSettings mask;
 
   // Throws UsageError naming the options that do not go together (an
   // algorithm without that loss, negative penalties, pg-tol with a
@@ -87,6 +109,8 @@ struct SolverSettings {
 
  private:
   void validate_sparseness() const;
+  // The part of validate() about `mask`.
+  void validate_mask() const;
 };
 
 }  // namespace gridnmf

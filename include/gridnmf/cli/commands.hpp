@@ -5,6 +5,7 @@
 #include "gridnmf/config/images_options.hpp"
 #include "gridnmf/config/pca_options.hpp"
 #include "gridnmf/config/generate_options.hpp"
+#include "gridnmf/config/select_rank_options.hpp"
 #include "gridnmf/config/topic_options.hpp"
 #include "gridnmf/config/unmix_options.hpp"
 
@@ -21,6 +22,11 @@ void run_generate_scene(const GenerateOptions& options);
 // `gridnmf factorize`: reads V, factorizes it, writes the result.
 // Collective over MPI_COMM_WORLD.
 void run_factorize(const FactorizeOptions& options);
+
+// `gridnmf select-rank`: reads V once, runs every (k, replicate) cell not
+// yet in --sweep-dir with held-out entries, and writes the table (HDF5 and
+// CSV) with the recommended k. Collective over MPI_COMM_WORLD.
+void run_select_rank(const SelectRankOptions& options);
 
 // `gridnmf convert`: writes an ENVI image (or any input) as HDF5 in the layout
 // of ../shared/data, each rank its own block; a Matrix Market or UCI docword

@@ -9,6 +9,7 @@
 #include "gridnmf/config/generate_options.hpp"
 #include "gridnmf/config/images_options.hpp"
 #include "gridnmf/config/pca_options.hpp"
+#include "gridnmf/config/select_rank_options.hpp"
 #include "gridnmf/config/topic_options.hpp"
 #include "gridnmf/config/unmix_options.hpp"
 
@@ -23,6 +24,11 @@ std::optional<FactorizeOptions> parse_factorize(const std::vector<std::string>& 
 // The same for "unmix": factorize's options with unmixing defaults, --endmembers
 // for --rank, and the unmixing weights.
 std::optional<UnmixOptions> parse_unmix(const std::vector<std::string>& args, bool print);
+
+// The same for "select-rank": factorize's options (sweep defaults: bpp,
+// --holdout 0.05) plus --ranks, --replicates, --min-stability, --sweep-dir.
+std::optional<SelectRankOptions> parse_select_rank(const std::vector<std::string>& args,
+                                                   bool print);
 
 // The same for "generate".
 std::optional<GenerateOptions> parse_generate(const std::vector<std::string>& args, bool print);

@@ -22,6 +22,8 @@ struct FactorizeOptions {
   Normalization normalize = Normalization::kNone;  // applied to V right after the read
   std::int64_t rank = 0;  // k (0 with fix_w: the file's k)
   std::string fix_w;      // HDF5 file whose /W stays fixed (solver.fix_w); empty: W is fitted
+  bool missing_nan = false;     // --missing nan: NaN entries of dense input are missing
+  std::string missing_pattern;  // --missing-pattern: a sparse /V whose entries are missing
   std::string fix_w_option = "--fix-w";  // how messages name that file (transform: --model)
   std::optional<GridShape> grid;  // chosen from m, n and the rank count when absent
   SolverSettings solver;          // algorithm, loss, penalties, stopping rules

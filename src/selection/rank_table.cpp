@@ -1,0 +1,138 @@
+#include "gridnmf/selection/rank_table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <stdexcept>
+
+#include "gridnmf/unmix/assignment.hpp"
+
+namespace gridnmf::selection {
+
+namespace {
+
+// The columns of w scaled to unit length (a zero column stays zero).
+LocalMatrix<double> unit_columns(const LocalMatrix<double>& w) {
+  LocalMatrix<double> u = w;
+  for (std::int64_t l = 0; l < w.cols; ++l) {
+    double norm = 0.0;
+    for (std::int64_t r = 0; r < w.rows; ++r) norm += w(r, l) * w(r, l);
+    norm = std::sqrt(norm);
+    for (std::int64_t r = 0; r < w.rows; ++r) u(r, l) = norm > 0 ? w(r, l) / norm : 0.0;
+  }
+  return u;
+}
+
+// Mean cosine of the best one-to-one matching of the columns of a and b.
+double matched_cosine(const LocalMatrix<double>& a, const LocalMatrix<double>& b) {
+  const int k = static_cast<int>(a.cols);
+  std::vector<double> cosine(static_cast<size_t>(k * k)), cost(cosine.size());
+  for (int i = 0; i < k; ++i) {
+    for (int j = 0; j < k; ++j) {
+      double dot = 0.0;
+      for (std::int64_t r = 0; r < a.rows; ++r) dot += a(r, i) * b(r, j);
+      cosine[i * k + j] = dot;
+      cost[i * k + j] = -dot;  // minimum cost = maximum similarity
+    }
+  }
+  const std::vector<int> match = unmix::solve_assignment(cost, k);
+  double sum = 0.0;
+  for (int i = 0; i < k; ++i) sum += cosine[i * k + match[i]];
+  return sum / k;
+}
+
+void mean_and_sd(const std::vector<double>& x, double& mean, double& sd) {
+  mean = 0.0;
+  for (double v : x) mean += v;
+  mean /= static_cast<double>(x.size());
+  double squares = 0.0;
+  for (double v : x) squares += (v - mean) * (v - mean);
+  sd = x.size() > 1 ? std::sqrt(squares / static_cast<double>(x.size() - 1)) : 0.0;
+}
+
+std::string number(const char* format, double value) {
+  char text[40];
+  std::snprintf(text, sizeof(text), format, value);
+  return text;
+}
+
+}  // namespace
+
+double matched_cosine_stability(const std::vector<const LocalMatrix<double>*>& ws) {
+  if (ws.size() < 2) return 1.0;
+  std::vector<LocalMatrix<double>> units;
+  for (const LocalMatrix<double>* w : ws) units.push_back(unit_columns(*w));
+  double sum = 0.0;
+  int pairs = 0;
+  for (size_t a = 0; a < units.size(); ++a) {
+    for (size_t b = a + 1; b < units.size(); ++b) {
+      sum += matched_cosine(units[a], units[b]);
+      ++pairs;
+    }
+  }
+  return sum / pairs;
+}
+
+std::vector<RankRow> summarize(const std::vector<SweepCell>& cells) {
+  std::map<std::int64_t, std::vector<const SweepCell*>> by_k;
+  for (const SweepCell& cell : cells) by_k[cell.k].push_back(&cell);
+  std::vector<RankRow> rows;
+  for (auto& [k, group] : by_k) {
+    std::sort(group.begin(), group.end(),
+              [](const SweepCell* a, const SweepCell* b) { return a->replicate < b->replicate; });
+    RankRow row;
+    row.k = k;
+    row.replicates = static_cast<int>(group.size());
+    std::vector<double> train, heldout;
+    std::vector<const LocalMatrix<double>*> ws;
+    for (const SweepCell* cell : group) {
+      train.push_back(cell->train_error);
+      heldout.push_back(cell->heldout_error);
+      ws.push_back(&cell->w);
+    }
+    mean_and_sd(train, row.train_mean, row.train_sd);
+    mean_and_sd(heldout, row.heldout_mean, row.heldout_sd);
+    row.heldout_se = row.heldout_sd / std::sqrt(static_cast<double>(row.replicates));
+    row.stability = matched_cosine_stability(ws);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+Recommendation recommend_rank(const std::vector<RankRow>& rows, double min_stability) {
+  if (rows.empty()) throw std::invalid_argument("recommend_rank: no rows");
+  std::vector<const RankRow*> candidates;
+  for (const RankRow& row : rows) {
+    if (row.stability >= min_stability) candidates.push_back(&row);
+  }
+  const bool all_unstable = candidates.empty();
+  if (all_unstable) {
+    for (const RankRow& row : rows) candidates.push_back(&row);
+  }
+  const RankRow* best = candidates.front();
+  for (const RankRow* row : candidates) {
+    if (row->heldout_mean < best->heldout_mean) best = row;
+  }
+  const double threshold = best->heldout_mean + best->heldout_se;
+  const RankRow* chosen = best;
+  for (const RankRow* row : candidates) {  // ascending k: the first within reach
+    if (row->heldout_mean <= threshold) {
+      chosen = row;
+      break;
+    }
+  }
+  Recommendation out;
+  out.k = chosen->k;
+  out.rule = "recommended k = " + std::to_string(chosen->k) +
+             ": the smallest k whose mean held-out error is within one standard error of the "
+             "lowest (k = " + std::to_string(best->k) + ", " +
+             number("%.4e", best->heldout_mean) + " + " + number("%.2e", best->heldout_se) +
+             ")" +
+             (all_unstable ? ", no k reached stability " + number("%.2f", min_stability) +
+                                 " so all ks were considered"
+                           : ", among the ks with stability >= " + number("%.2f", min_stability));
+  return out;
+}
+
+}  // namespace gridnmf::selection
