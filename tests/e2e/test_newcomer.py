@@ -64,11 +64,12 @@ class Newcomer(unittest.TestCase):
             np.save(name, np.asarray(self.v.astype(dtype), order=order))
             for ranks in (1, 3):
                 with self.subTest(dtype=dtype, order=order, ranks=ranks):
-                    converted = self.path(f"converted_{ranks}.h5")
-                    run(ranks, "convert", "--input", name, "--output", converted,
-                        "--precision", "float64", "--quiet")
-                    with h5py.File(converted, "r") as f:
-                        np.testing.assert_array_equal(f["V"][...], self.v)
+                    if ranks == 1:  # the values once; the 3-rank block read shows in W, H
+                        converted = self.path("converted.h5")
+                        run(ranks, "convert", "--input", name, "--output", converted,
+                            "--precision", "float64", "--quiet")
+                        with h5py.File(converted, "r") as f:
+                            np.testing.assert_array_equal(f["V"][...], self.v)
                     out = self.path(f"npy_{ranks}.h5")
                     self.factorize(ranks, name, out, "--grid", f"{ranks}x1")
                     w, h = factors(out)
