@@ -38,7 +38,7 @@ def main():
     parser.add_argument("--iterations", type=int, default=10)
     args = parser.parse_args()
     print(f"V {args.size} x {args.size} (generated, rank {max(args.ks)}), seconds per iteration "
-          "(median, slowest rank)\n")
+          "(mean of the measured iterations, slowest rank)\n")
     print("| configuration | precision | k | ranks | s/iter | / MU float64 | / GEMM bound | "
           "peak RSS/rank (MiB) |")
     print("|---|---|---|---|---|---|---|---|")

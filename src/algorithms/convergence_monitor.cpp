@@ -21,11 +21,13 @@ bool is_converged(StopReason reason) {
 
 std::optional<StopReason> ConvergenceMonitor::after_iteration(int iteration, double objective,
                                                               bool past_time_limit,
-                                                              double previous_pg_norm) {
+                                                              double previous_pg_norm,
+                                                              int iterations_since_previous) {
   std::optional<StopReason> stop;
   if (rule_.tolerance > 0 && iteration > 1 &&
-      (objective == 0.0 ||
-       std::abs(previous_objective_ - objective) / objective < rule_.tolerance)) {
+      (objective == 0.0 || std::abs(previous_objective_ - objective) / objective /
+                                   iterations_since_previous <
+                               rule_.tolerance)) {
     stop = StopReason::kTolerance;
   } else if (rule_.pg_tolerance > 0 && iteration > 1 &&
              previous_pg_norm <= rule_.pg_tolerance * initial_pg_) {

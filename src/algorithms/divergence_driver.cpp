@@ -1,5 +1,7 @@
 #include "divergence_driver.hpp"
 
+#include "evaluation_schedule.hpp"
+
 #include <mpi.h>
 
 #include <algorithm>
@@ -128,15 +130,21 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
   comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, w_block.data());
   comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ht_block.data());
   ConvergenceMonitor monitor(settings.stopping);
+  // The sparse kernels sum the divergence at the nonzeros they visit anyway.
+  EvaluationSchedule schedule(settings.stopping, sparse);
   Factorization<T> result;
   // A resumed run starts by evaluating the checkpoint's iterate again, exactly
   // as the uninterrupted run did, but does not record it twice.
   const int first_iteration = control.resume ? control.resume->iterations + 1 : 1;
+  int last_evaluated = first_iteration - 1;  // the tolerance's previous objective is from here
   double seconds_before = 0.0;  // loop time of the runs before a resume
   if (control.resume) {
     monitor.restore(control.resume->optimizer.previous_objective, 0.0);
     result.restore(control.resume->history);
-    if (!result.history.empty()) seconds_before = result.history.back().seconds;
+    if (!result.history.empty()) {
+      seconds_before = result.history.back().seconds;
+      last_evaluated = result.history.back().iteration;
+    }
   }
   const double v_norm = std::sqrt(v_stats.sum_of_squares);
   const double start = MPI_Wtime();
@@ -144,7 +152,9 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
 
   perf::LoopMeter loop_meter;
   for (int iteration = first_iteration;; ++iteration) {
-    // H half, and the evaluation of the current iterate (number iteration - 1).
+    // H half, and the evaluation of the current iterate (number iteration - 1)
+    // where the schedule asks for it.
+    const bool evaluate = iteration == first_iteration || schedule.evaluates(iteration - 1);
     clock.enter(perf::Phase::kGemm);
     local::BlockSums block;
     local::SampledSums sampled;
@@ -153,7 +163,9 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
                                  numer_part.data(), &sampled);
     } else {
       block = terms.h_half(w_block.data(), ht_block.data(), numer_part.data(),
-                           full_denominator ? denom_part.data() : nullptr);
+                           full_denominator ? denom_part.data() : nullptr,
+                           evaluate ? local::BetaDivergenceTerms<T>::Sums::kCompute
+                                    : local::BetaDivergenceTerms<T>::Sums::kSkip);
     }
     reduce_terms(grid.col_comm(), h_pieces);
     clock.enter(perf::Phase::kGram);
@@ -184,7 +196,9 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     const double objective = scalars[kDivergence] + pen_w.l1 * scalars[kSumW] +
                              0.5 * pen_w.l2 * scalars[kSquaresW] + pen_h.l1 * scalars[kSumH] +
                              0.5 * pen_h.l2 * scalars[kSquaresH];
-    if (!std::isfinite(objective)) {
+    // Unevaluated iterates still show a non-finite W or H in their sums.
+    if (!std::isfinite(evaluate ? objective
+                                : scalars[kSquaresW] + scalars[kSquaresH])) {
       throw Error((iteration == first_iteration && !control.resume
                        ? std::string("the starting point")
                                   : "iteration " + std::to_string(iteration - 1)) +
@@ -192,18 +206,25 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     }
     clock.stop();
     if (iteration > first_iteration) {
-      const double error = std::sqrt(scalars[kSquaredError]) / (v_norm > 0 ? v_norm : 1.0);
       // The ranks' mean clock, as for the Frobenius loss.
       const double seconds = scalars[kIterateSeconds] / grid.size();
-      result.record({iteration - 1, error, objective, seconds_before + seconds,
-                     scalars[kDivergence]});
-      if (progress) progress(result.history.back());
-      auto stop =
-          monitor.after_iteration(iteration - 1, objective, scalars[kPastTimeLimit] > 0, 0.0);
-      if (!stop && scalars[kStopVotes] > 0) stop = StopReason::kInterrupted;
+      const bool stop_voted = scalars[kPastTimeLimit] > 0 || scalars[kStopVotes] > 0;
+      std::optional<StopReason> stop;
+      if (evaluate) {
+        const double error = std::sqrt(scalars[kSquaredError]) / (v_norm > 0 ? v_norm : 1.0);
+        result.record({iteration - 1, error, objective, seconds_before + seconds,
+                       scalars[kDivergence]});
+        if (progress) progress(result.history.back());
+        stop = monitor.after_iteration(iteration - 1, objective, scalars[kPastTimeLimit] > 0, 0.0,
+                                       iteration - 1 - last_evaluated);
+        if (!stop && scalars[kStopVotes] > 0) stop = StopReason::kInterrupted;
+        last_evaluated = iteration - 1;
+      } else if (stop_voted) {
+        schedule.evaluate_from_now_on();
+      }
       if (control.after_iteration) {
-        control.after_iteration(
-            {iteration - 1, seconds, stop, w_own, ht_own, result.history, {objective, 0.0, 0.0}});
+        control.after_iteration({iteration - 1, seconds, stop, w_own, ht_own, result.history,
+                                 {monitor.previous_objective(), 0.0, 0.0}});
       }
       if (stop) {
         result.stop_reason = *stop;

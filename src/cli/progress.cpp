@@ -33,13 +33,15 @@ void ProgressPrinter::message(const std::string& text) const {
 }
 
 void ProgressPrinter::iteration(const IterationRecord& record) const {
-  // The change the --tol rule sees, |f_prev - f| / f, from the iteration before.
+  // The change the --tol rule sees: |f_prev - f| / f per iteration since the record before.
   if (first_iteration_ < 0 || record.iteration <= last_iteration_) {  // a new run (restarts)
     first_iteration_ = record.iteration;
     first_seconds_ = record.seconds;
     last_change_ = -1.0;
   } else if (record.objective != 0.0) {
-    last_change_ = std::fabs(previous_objective_ - record.objective) / std::fabs(record.objective);
+    // Per iteration, where the objective was evaluated only every few.
+    last_change_ = std::fabs(previous_objective_ - record.objective) /
+                   std::fabs(record.objective) / (record.iteration - last_iteration_);
   }
   previous_objective_ = record.objective;
   last_iteration_ = record.iteration;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gridnmf/local/blas.hpp"
+#include "gridnmf/local/kl_tile.hpp"
 #include "gridnmf/local/mu_kernels.hpp"
 
 namespace gridnmf::local {
@@ -43,30 +44,6 @@ BlockSums frobenius_pass(const T* v, std::int64_t ldv, const T* y, std::int64_t 
     }
   }
   return {0.5 * squared, squared};
-}
-
-template <bool kSums, typename T>
-BlockSums kullback_leibler_pass(const T* v, std::int64_t ldv, T* y, std::int64_t tr,
-                                std::int64_t tc) {
-  BlockSums sums;
-  for (std::int64_t r = 0; r < tr; ++r) {
-    const T* vr = v + r * ldv;
-    T* yr = y + r * tc;
-    for (std::int64_t c = 0; c < tc; ++c) {
-      const T vv = vr[c];
-      const T floored = std::max(yr[c], beta_floor<T>());
-      const T ratio = vv / floored;
-      if constexpr (kSums) {
-        const double e = static_cast<double>(vv) - yr[c];
-        sums.squared_error += e * e;
-        sums.divergence += static_cast<double>(floored) - vv;
-        // Zeros of V add only y: 0 log 0 = 0.
-        if (vv > T(0)) sums.divergence += static_cast<double>(vv) * std::log(ratio);
-      }
-      yr[c] = ratio;
-    }
-  }
-  return sums;
 }
 
 template <bool kSums, typename T>
@@ -179,7 +156,11 @@ BlockSums BetaDivergenceTerms<T>::transform_tile(const T* v, T* y, T* d, std::in
       if constexpr (kSums) t = frobenius_pass(v, cols_, y, tr, tc);
       break;
     case Kind::kKullbackLeibler:
-      t = kullback_leibler_pass<kSums>(v, cols_, y, tr, tc);
+      if constexpr (kSums) {
+        t = kl_quotient_with_sums(v, cols_, y, tr, tc);
+      } else {
+        kl_quotient(v, cols_, y, tr, tc);
+      }
       break;
     case Kind::kItakuraSaito:
       t = itakura_saito_pass<kSums>(v, cols_, y, d, tr, tc);

@@ -16,9 +16,10 @@ namespace gridnmf::testing {
 struct WholeRun {
   reference::Dense w;
   reference::Dense h;
-  std::vector<double> errors;      // relative error after each iteration
-  std::vector<double> objectives;  // objective after each iteration
+  std::vector<double> errors;      // relative error after each evaluated iteration
+  std::vector<double> objectives;  // objective after each evaluated iteration
   StopReason stop = StopReason::kMaxIterations;
+  std::vector<int> iterations;  // which iterations those are
 };
 
 // Settings that run exactly `iterations` iterations of `algorithm`.
@@ -57,6 +58,7 @@ WholeRun run_distributed(MPI_Comm comm, GridShape shape, const SyntheticProblem&
   for (const IterationRecord& record : result.history) {
     run.errors.push_back(record.relative_error);
     run.objectives.push_back(record.objective);
+    run.iterations.push_back(record.iteration);
   }
   return run;
 }

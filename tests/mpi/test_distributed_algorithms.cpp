@@ -69,6 +69,7 @@ TEST(DistributedBetaMu, EqualsSerialReferenceOnEveryGridForEveryBeta) {
     for (const bool penalized : {false, true}) {
       SolverSettings settings = fixed_iterations(Algorithm::kMu, 12);
       settings.loss = Loss{beta};
+      settings.stopping.shown_every = 1;  // every objective evaluated, to compare each
       if (penalized) {
         settings.penalty_w = {0.01, 0.05};
         settings.penalty_h = {0.02, 0.03};
@@ -218,13 +219,73 @@ TEST(StoppingRules, DivergenceRunStoppedByToleranceReturnsTheIterateItEvaluated)
   const WholeRun got = run_distributed<double>(MPI_COMM_WORLD, {1, world_size()}, problem, 5,
                                                settings);
   EXPECT_EQ(got.stop, StopReason::kTolerance);
-  const int stopped = static_cast<int>(got.objectives.size());
+  ASSERT_FALSE(got.iterations.empty());  // no collective follows: safe to return early
+  const int stopped = got.iterations.back();
   SolverSettings fixed = fixed_iterations(Algorithm::kMu, stopped);
   fixed.loss = settings.loss;
   const WholeRun expected = run_reference(problem, 5, fixed);
   EXPECT_LT(relative_difference(got.w, expected.w), 1e-10);
   EXPECT_LT(relative_difference(got.h, expected.h), 1e-10);
   EXPECT_NEAR(got.objectives.back(), expected.objectives.back(), 1e-9 * expected.objectives.back());
+}
+
+// Dense beta-divergence MU evaluates its objective at iteration 1, every
+// tenth and the last; the tolerance compares the mean change per iteration
+// since the previous evaluation, and the objectives it records are those an
+// every-iteration run records at the same iterations.
+TEST(StoppingRules, DivergenceEvaluatesEveryTenthIterationAndStopsAtTheFirstQualifyingOne) {
+  const SyntheticProblem problem{37, 23, 4, 0.05, 7};
+  const double tolerance = 2e-4;
+  SolverSettings every = fixed_iterations(Algorithm::kMu, 400);
+  every.loss = Loss{1.0};
+  every.stopping.shown_every = 1;
+  const WholeRun all = run_distributed<double>(MPI_COMM_WORLD, {1, world_size()}, problem, 5,
+                                               every);
+  ASSERT_EQ(all.objectives.size(), 400u);
+  int expected_stop = 0;
+  for (int at = 10, previous = 1; at <= 400 && expected_stop == 0; previous = at, at += 10) {
+    const double f_previous = all.objectives[previous - 1], f = all.objectives[at - 1];
+    if (std::abs(f_previous - f) / f / (at - previous) < tolerance) expected_stop = at;
+  }
+  ASSERT_GT(expected_stop, 20);  // the case tests a stop after several evaluations
+  ASSERT_LT(expected_stop, 400);
+
+  SolverSettings scheduled = fixed_iterations(Algorithm::kMu, 5000);
+  scheduled.loss = Loss{1.0};
+  scheduled.stopping.tolerance = tolerance;
+  const WholeRun got = run_distributed<double>(MPI_COMM_WORLD, {1, world_size()}, problem, 5,
+                                               scheduled);
+  EXPECT_EQ(got.stop, StopReason::kTolerance);
+  std::vector<int> expected_iterations{1};
+  for (int at = 10; at <= expected_stop; at += 10) expected_iterations.push_back(at);
+  ASSERT_EQ(got.iterations, expected_iterations);
+  for (size_t i = 0; i < got.iterations.size(); ++i) {
+    EXPECT_EQ(got.objectives[i], all.objectives[got.iterations[i] - 1]);
+    EXPECT_EQ(got.errors[i], all.errors[got.iterations[i] - 1]);
+  }
+  // A run shown every 7 iterations evaluates those too, and its last.
+  SolverSettings shown = fixed_iterations(Algorithm::kMu, 23);
+  shown.loss = Loss{1.0};
+  shown.stopping.shown_every = 7;
+  const WholeRun lines = run_distributed<double>(MPI_COMM_WORLD, {world_size(), 1}, problem, 5,
+                                                 shown);
+  EXPECT_EQ(lines.iterations, (std::vector<int>{1, 7, 10, 14, 20, 21, 23}));
+}
+
+// A time limit reached between evaluations ends the run on the next
+// iterate, evaluated, the same on every rank.
+TEST(StoppingRules, DivergenceTimeLimitEndsOnAnEvaluatedIterate) {
+  const SyntheticProblem problem{200, 150, 8, 0.1, 7};
+  SolverSettings settings = fixed_iterations(Algorithm::kMu, 1000000);
+  settings.loss = Loss{1.0};
+  settings.stopping.time_limit_seconds = 0.3;
+  const WholeRun got = run_distributed<double>(MPI_COMM_WORLD, {1, world_size()}, problem, 3,
+                                               settings);
+  EXPECT_EQ(got.stop, StopReason::kTimeLimit);
+  ASSERT_FALSE(got.iterations.empty());
+  int last[2] = {got.iterations.back(), -got.iterations.back()};
+  MPI_Allreduce(MPI_IN_PLACE, last, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  EXPECT_EQ(last[0], -last[1]);
 }
 
 TEST(StoppingRules, TimeLimitStopsEveryRankAtTheSameIteration) {

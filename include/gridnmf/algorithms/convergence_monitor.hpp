@@ -32,12 +32,15 @@ class ConvergenceMonitor {
     initial_pg_ = initial_pg;
   }
 
-  // Called after every iteration with the objective of the new iterate,
-  // whether any rank is past the time limit, and the projected-gradient norm
-  // of the previous iterate (ignored unless pg_tolerance is set). Returns the
-  // reason to stop now, if any.
+  // Called after every evaluated iteration with the objective of the new
+  // iterate, whether any rank is past the time limit, and the projected-gradient
+  // norm of the previous iterate (ignored unless pg_tolerance is set). A driver
+  // that evaluates only every few iterations passes how many iterations lie
+  // between this evaluation and the previous one: the tolerance then applies
+  // to the mean change per iteration. Returns the reason to stop now, if any.
   std::optional<StopReason> after_iteration(int iteration, double objective,
-                                            bool past_time_limit, double previous_pg_norm);
+                                            bool past_time_limit, double previous_pg_norm,
+                                            int iterations_since_previous = 1);
 
  private:
   StoppingRule rule_;

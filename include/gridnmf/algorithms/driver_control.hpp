@@ -60,8 +60,10 @@ struct DriverControl {
   // Votes ride on an allreduce the iteration makes anyway, so every rank stops
   // at the same iteration; the run then ends with StopReason::kInterrupted.
   std::function<bool()> stop_requested;
-  // Called on every rank after every recorded iteration (after the stopping
-  // rules); may run collectives over grid.all(), e.g. a checkpoint write.
+  // Called on every rank after every iteration (after the stopping rules);
+  // may run collectives over grid.all(), e.g. a checkpoint write. Drivers
+  // that evaluate the objective only on some iterations (EvaluationSchedule)
+  // pass the history as of the last evaluated one.
   std::function<void(const IterationSnapshot<T>&)> after_iteration;
   // Continue from a checkpoint instead of iteration 0.
   std::optional<ResumeState> resume;
