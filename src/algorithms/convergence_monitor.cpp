@@ -41,4 +41,11 @@ std::optional<StopReason> ConvergenceMonitor::after_iteration(int iteration, dou
   return stop;
 }
 
+std::optional<StopReason> ConvergenceMonitor::limits_reached(int iteration,
+                                                             bool past_time_limit) const {
+  if (past_time_limit) return StopReason::kTimeLimit;
+  if (iteration >= rule_.max_iterations) return StopReason::kMaxIterations;
+  return std::nullopt;
+}
+
 }  // namespace gridnmf

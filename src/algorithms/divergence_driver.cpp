@@ -131,20 +131,23 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
   comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ht_block.data());
   ConvergenceMonitor monitor(settings.stopping);
   // The sparse kernels sum the divergence at the nonzeros they visit anyway.
-  EvaluationSchedule schedule(settings.stopping, sparse);
+  EvaluationSchedule schedule(settings.stopping,
+                              sparse || settings.stopping.evaluate_every_iteration);
   Factorization<T> result;
   // A resumed run starts by evaluating the checkpoint's iterate again, exactly
   // as the uninterrupted run did, but does not record it twice.
   const int first_iteration = control.resume ? control.resume->iterations + 1 : 1;
-  int last_evaluated = first_iteration - 1;  // the tolerance's previous objective is from here
+  // The tolerance's previous objective is from this iterate's evaluation.
+  int last_scheduled = schedule.last_scheduled(first_iteration - 1);
   double seconds_before = 0.0;  // loop time of the runs before a resume
   if (control.resume) {
     monitor.restore(control.resume->optimizer.previous_objective, 0.0);
-    result.restore(control.resume->history);
-    if (!result.history.empty()) {
-      seconds_before = result.history.back().seconds;
-      last_evaluated = result.history.back().iteration;
-    }
+    // The record of a last iteration outside the schedule is one the
+    // uninterrupted run does not have.
+    std::vector<IterationRecord> history = control.resume->history;
+    while (!history.empty() && !schedule.scheduled(history.back().iteration)) history.pop_back();
+    result.restore(history);
+    if (!result.history.empty()) seconds_before = result.history.back().seconds;
   }
   const double v_norm = std::sqrt(v_stats.sum_of_squares);
   const double start = MPI_Wtime();
@@ -215,10 +218,14 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
         result.record({iteration - 1, error, objective, seconds_before + seconds,
                        scalars[kDivergence]});
         if (progress) progress(result.history.back());
-        stop = monitor.after_iteration(iteration - 1, objective, scalars[kPastTimeLimit] > 0, 0.0,
-                                       iteration - 1 - last_evaluated);
+        if (schedule.scheduled(iteration - 1)) {
+          stop = monitor.after_iteration(iteration - 1, objective, scalars[kPastTimeLimit] > 0,
+                                         0.0, iteration - 1 - last_scheduled);
+          last_scheduled = iteration - 1;
+        } else {
+          stop = monitor.limits_reached(iteration - 1, scalars[kPastTimeLimit] > 0);
+        }
         if (!stop && scalars[kStopVotes] > 0) stop = StopReason::kInterrupted;
-        last_evaluated = iteration - 1;
       } else if (stop_voted) {
         schedule.evaluate_from_now_on();
       }

@@ -272,7 +272,6 @@ void finish_factorize_options(FactorizeOptions& options, const FactorizeText& te
     }
     options.print_every = every;
   }
-  options.solver.stopping.shown_every = options.print_every;
   if (!text.grid.empty()) options.grid = parse_grid_shape(text.grid);
 }
 

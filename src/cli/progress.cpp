@@ -34,6 +34,7 @@ void ProgressPrinter::message(const std::string& text) const {
 
 void ProgressPrinter::iteration(const IterationRecord& record) const {
   // The change the --tol rule sees: |f_prev - f| / f per iteration since the record before.
+  const int previous_iteration = last_iteration_;
   if (first_iteration_ < 0 || record.iteration <= last_iteration_) {  // a new run (restarts)
     first_iteration_ = record.iteration;
     first_seconds_ = record.seconds;
@@ -46,7 +47,14 @@ void ProgressPrinter::iteration(const IterationRecord& record) const {
   previous_objective_ = record.objective;
   last_iteration_ = record.iteration;
   if (!enabled_ || every_ == 0) return;
-  if (record.iteration != 1 && record.iteration % every_ != 0) return;
+  // Records may skip iterations (dense KL evaluates every tenth): a line for
+  // the first record at or past each multiple of every_.
+  const bool new_run = first_iteration_ == record.iteration;
+  if (record.iteration != 1 &&
+      (new_run ? record.iteration % every_ != 0
+               : record.iteration / every_ == previous_iteration / every_)) {
+    return;
+  }
   std::printf("iter %6d", record.iteration);
   if (max_iterations_ > 0) {
     std::printf("/%d (%3.0f%%)", max_iterations_, 100.0 * record.iteration / max_iterations_);

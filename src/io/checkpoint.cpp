@@ -21,6 +21,18 @@ namespace gridnmf::io {
 
 namespace {
 
+// Records at increasing iterations from 1, the last at most `iterations`;
+// a run that records every iteration has exactly `iterations` of them.
+bool history_fits(const std::vector<IterationRecord>& history, int iterations) {
+  if (iterations < 0 || history.size() > static_cast<size_t>(iterations)) return false;
+  int previous = 0;
+  for (const IterationRecord& record : history) {
+    if (record.iteration <= previous || record.iteration > iterations) return false;
+    previous = record.iteration;
+  }
+  return true;
+}
+
 const char* kFormat = "gridnmf checkpoint";
 constexpr std::int64_t kFormatVersion = 1;
 // Randomness is a function of (seed, stream, global index) and is used only
@@ -265,7 +277,9 @@ CheckpointHeader read_checkpoint_header(MPI_Comm comm, hid_t file, const std::st
       state.optimizer.step_w = read_double_attribute_or(file, "step_w", 0.0);
       state.optimizer.step_h = read_double_attribute_or(file, "step_h", 0.0);
       state.history = read_history(file);
-      if (state.iterations < 0 || static_cast<size_t>(state.iterations) != state.history.size()) {
+      // One record per evaluated iteration, increasing, none past the iterate
+      // (dense KL evaluates only some iterations).
+      if (!history_fits(state.history, state.iterations)) {
         throw Error("its iteration count " + std::to_string(state.iterations) +
                     " does not match its history");
       }

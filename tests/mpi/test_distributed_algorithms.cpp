@@ -69,7 +69,7 @@ TEST(DistributedBetaMu, EqualsSerialReferenceOnEveryGridForEveryBeta) {
     for (const bool penalized : {false, true}) {
       SolverSettings settings = fixed_iterations(Algorithm::kMu, 12);
       settings.loss = Loss{beta};
-      settings.stopping.shown_every = 1;  // every objective evaluated, to compare each
+      settings.stopping.evaluate_every_iteration = true;  // to compare every objective
       if (penalized) {
         settings.penalty_w = {0.01, 0.05};
         settings.penalty_h = {0.02, 0.03};
@@ -238,7 +238,7 @@ TEST(StoppingRules, DivergenceEvaluatesEveryTenthIterationAndStopsAtTheFirstQual
   const double tolerance = 2e-4;
   SolverSettings every = fixed_iterations(Algorithm::kMu, 400);
   every.loss = Loss{1.0};
-  every.stopping.shown_every = 1;
+  every.stopping.evaluate_every_iteration = true;
   const WholeRun all = run_distributed<double>(MPI_COMM_WORLD, {1, world_size()}, problem, 5,
                                                every);
   ASSERT_EQ(all.objectives.size(), 400u);
@@ -263,13 +263,12 @@ TEST(StoppingRules, DivergenceEvaluatesEveryTenthIterationAndStopsAtTheFirstQual
     EXPECT_EQ(got.objectives[i], all.objectives[got.iterations[i] - 1]);
     EXPECT_EQ(got.errors[i], all.errors[got.iterations[i] - 1]);
   }
-  // A run shown every 7 iterations evaluates those too, and its last.
-  SolverSettings shown = fixed_iterations(Algorithm::kMu, 23);
-  shown.loss = Loss{1.0};
-  shown.stopping.shown_every = 7;
+  // And a run of 23 iterations its last.
+  SolverSettings short_run = fixed_iterations(Algorithm::kMu, 23);
+  short_run.loss = Loss{1.0};
   const WholeRun lines = run_distributed<double>(MPI_COMM_WORLD, {world_size(), 1}, problem, 5,
-                                                 shown);
-  EXPECT_EQ(lines.iterations, (std::vector<int>{1, 7, 10, 14, 20, 21, 23}));
+                                                 short_run);
+  EXPECT_EQ(lines.iterations, (std::vector<int>{1, 10, 20, 23}));
 }
 
 // A time limit reached between evaluations ends the run on the next

@@ -99,9 +99,11 @@ TEST(DistributedMu, Float32FollowsFloat64) {
       const WholeRun got = run_distributed<float>(MPI_COMM_WORLD, shape, problem, 11, settings);
       EXPECT_LT(relative_difference(got.w, expected.w), 1e-3);
       EXPECT_LT(relative_difference(got.h, expected.h), 1e-3);
-      EXPECT_EQ(got.errors.size(), expected.errors.size());
-      for (size_t it = 0; it < std::min(got.errors.size(), expected.errors.size()); ++it) {
-        EXPECT_NEAR(got.errors[it], expected.errors[it], 1e-3);
+      // KL evaluates only some iterations (EvaluationSchedule), always the last.
+      ASSERT_FALSE(got.iterations.empty());
+      EXPECT_EQ(got.iterations.back(), 20);
+      for (size_t i = 0; i < got.iterations.size(); ++i) {
+        EXPECT_NEAR(got.errors[i], expected.errors.at(got.iterations[i] - 1), 1e-3);
       }
     }
   }

@@ -41,6 +41,10 @@ class ConvergenceMonitor {
   std::optional<StopReason> after_iteration(int iteration, double objective,
                                             bool past_time_limit, double previous_pg_norm,
                                             int iterations_since_previous = 1);
+  // The rules that need no objective (time and iteration limits), for an
+  // evaluation outside the schedule the tolerance compares; the previous
+  // objective stays.
+  std::optional<StopReason> limits_reached(int iteration, bool past_time_limit) const;
 
  private:
   StoppingRule rule_;

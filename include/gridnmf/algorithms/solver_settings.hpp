@@ -30,9 +30,10 @@ struct StoppingRule {
   // gradient (Frobenius loss only). Evaluated one iteration late: the check at
   // the end of iteration t uses the iterate of iteration t - 1.
   double pg_tolerance = 0.0;
-  // Iterations the caller shows a progress line for (0: none). A driver that
-  // evaluates the objective only every few iterations evaluates these too.
-  int shown_every = 0;
+  // Dense beta-divergence MU evaluates its objective only on some iterations
+  // (algorithms/evaluation_schedule.hpp); true evaluates every one (tests
+  // that compare each iterate's objective with a reference).
+  bool evaluate_every_iteration = false;
 };
 
 // Hyperspectral unmixing terms (Frobenius loss only; 0 = off). Absolute

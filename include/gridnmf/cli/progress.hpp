@@ -36,7 +36,8 @@ class ProgressPrinter {
   }
 
   void message(const std::string& text) const;
-  // Called after every iteration; prints every `every`-th (and the first)
+  // Called after every recorded iteration; prints every `every`-th (and the
+  // first), or where records skip iterations the first record past each
   // with the relative change of the objective next to --tol and, for KL, the
   // objective per nonzero and the explained deviance.
   void iteration(const IterationRecord& record) const;
@@ -51,7 +52,7 @@ class ProgressPrinter {
   int every_;
   int max_iterations_;
   LossScale scale_;
-  // What the lines need from earlier iterations (this printer sees every one).
+  // What the lines need from earlier records.
   mutable double previous_objective_ = 0.0;
   mutable double last_change_ = -1.0;
   mutable int first_iteration_ = -1;
