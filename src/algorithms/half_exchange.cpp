@@ -14,23 +14,23 @@ HalfExchange<T>::HalfExchange(const ProcessGrid& grid, const Distribution& dist,
       h_pieces_(dist.h_piece_sizes(grid.col())) {}
 
 template <typename T>
+typename HalfExchange<T>::Line HalfExchange<T>::line_of(Half factor) const {
+  if (factor == Half::kH) return {grid_.col_comm(), h_pieces_};
+  return {grid_.row_comm(), w_pieces_};
+}
+
+template <typename T>
 void HalfExchange<T>::gather(Half half, const T* fixed_own, T* fixed_block) {
   clock_.enter(perf::Phase::kAllgather);
-  if (half == Half::kH) {
-    comm::allgather_rows(grid_.row_comm(), fixed_own, w_pieces_, k_, fixed_block);
-  } else {
-    comm::allgather_rows(grid_.col_comm(), fixed_own, h_pieces_, k_, fixed_block);
-  }
+  const Line line = line_of(half == Half::kH ? Half::kW : Half::kH);  // the fixed factor's
+  comm::allgather_rows(line.comm, fixed_own, line.pieces, k_, fixed_block);
 }
 
 template <typename T>
 void HalfExchange<T>::sum(Half half, const T* partial, T* cross_own) {
   clock_.enter(perf::Phase::kReduceScatter);
-  if (half == Half::kH) {
-    comm::reduce_scatter_rows(grid_.col_comm(), partial, h_pieces_, k_, cross_own);
-  } else {
-    comm::reduce_scatter_rows(grid_.row_comm(), partial, w_pieces_, k_, cross_own);
-  }
+  const Line line = line_of(half);  // the updated factor's
+  comm::reduce_scatter_rows(line.comm, partial, line.pieces, k_, cross_own);
 }
 
 template <typename T>

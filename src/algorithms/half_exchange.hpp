@@ -2,6 +2,8 @@
 
 // The communication around each half's cross product (DESIGN.md section 1,
 // steps 2 to 4), written once for the drivers. Private to algorithms/.
+#include <mpi.h>
+
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -48,6 +50,14 @@ class HalfExchange {
                            const LocalProduct& product, T* partial, T* cross_own);
 
  private:
+  // The grid line a factor's owned rows are split over, with the piece sizes:
+  // W's over the row communicator, H's over the column communicator.
+  struct Line {
+    MPI_Comm comm;
+    const std::vector<std::int64_t>& pieces;
+  };
+  Line line_of(Half factor) const;
+
   const ProcessGrid& grid_;
   const std::int64_t k_;
   perf::PhaseClock& clock_;
