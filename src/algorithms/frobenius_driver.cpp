@@ -1,6 +1,7 @@
 #include "frobenius_driver.hpp"
 
 #include "exact_residual.hpp"
+#include "half_exchange.hpp"
 
 #include <mpi.h>
 
@@ -180,14 +181,13 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
   const double v_norm = std::sqrt(v_stats.sum_of_squares);
   const ExactResidual<T> exact_residual(grid, dist, v_block);
   perf::PhaseClock clock;  // runs only inside the loop
+  HalfExchange<T> exchange(grid, dist, k, clock);
 
   const auto gather_and_multiply_h = [&] {  // V H^T for the owned W rows
-    clock.enter(perf::Phase::kAllgather);
-    comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, cols_by_k.data());
-    clock.enter(perf::Phase::kGemm);
-    products.v_times(cols_by_k.data(), rows_by_k.data());
-    clock.enter(perf::Phase::kReduceScatter);
-    comm::reduce_scatter_rows(grid.row_comm(), rows_by_k.data(), w_pieces, k, vht_own.data());
+    exchange.gather_multiply_sum(
+        Half::kW, ht_own.data(), cols_by_k.data(),
+        [&](const T* ht_j, T* partial) { products.v_times(ht_j, partial); }, rows_by_k.data(),
+        vht_own.data());
   };
 
   // The whole bundle, as in the loop: a message of another size may be reduced
@@ -225,12 +225,10 @@ Factorization<T> run_frobenius_updates(const ProcessGrid& grid, const Distributi
   perf::LoopMeter loop_meter;
   for (int iteration = first_iteration;; ++iteration) {
     // H half: W^T V restricted to the owned H columns, then the local update.
-    clock.enter(perf::Phase::kAllgather);
-    comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, rows_by_k.data());
-    clock.enter(perf::Phase::kGemm);
-    products.transposed_v_times(rows_by_k.data(), cols_by_k.data());
-    clock.enter(perf::Phase::kReduceScatter);
-    comm::reduce_scatter_rows(grid.col_comm(), cols_by_k.data(), h_pieces, k, vtw_own.data());
+    exchange.gather_multiply_sum(
+        Half::kH, w_own.data(), rows_by_k.data(),
+        [&](const T* w_i, T* partial) { products.transposed_v_times(w_i, partial); },
+        cols_by_k.data(), vtw_own.data());
     clock.enter(perf::Phase::kLocalUpdate);
     unmixing.correct_h_cross(vtw_own, ht_own);
     const LocalMatrix<T>& gram_w_h_half = unmixing.h_half_gram(gram_w);

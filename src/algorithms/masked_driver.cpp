@@ -1,5 +1,7 @@
 #include "masked_driver.hpp"
 
+#include "half_exchange.hpp"
+
 #include <mpi.h>
 
 #include <algorithm>
@@ -118,11 +120,11 @@ Factorization<T> run_masked_updates(const ProcessGrid& grid, const Distribution&
   const std::int64_t gram_entries = imputed ? k * k : 0;
   std::vector<double> bundle(static_cast<size_t>(gram_entries + kScalars));
   perf::PhaseClock clock;  // runs only inside the loop
+  HalfExchange<T> exchange(grid, dist, k, clock);
 
-  const auto reduce_terms = [&](MPI_Comm line, const std::vector<std::int64_t>& pieces) {
-    clock.enter(perf::Phase::kReduceScatter);
-    comm::reduce_scatter_rows(line, numer_part.data(), pieces, k, numer_own.data());
-    if (!imputed) comm::reduce_scatter_rows(line, denom_part.data(), pieces, k, denom_own.data());
+  const auto reduce_terms = [&](Half half) {
+    exchange.sum(half, numer_part.data(), numer_own.data());
+    if (!imputed) exchange.sum(half, denom_part.data(), denom_own.data());
   };
   // The local Gram of `factor` into `out` (k x k doubles), to be summed.
   const auto local_gram = [&](const LocalMatrix<T>& factor, double* out) {
@@ -169,7 +171,7 @@ Factorization<T> run_masked_updates(const ProcessGrid& grid, const Distribution&
     const local::MaskedSums sums =
         terms.h_half(w_block.data(), ht_block.data(), numer_part.data(),
                      imputed ? nullptr : denom_part.data(), true);
-    reduce_terms(grid.col_comm(), h_pieces);
+    reduce_terms(Half::kH);
     clock.enter(perf::Phase::kGram);
     std::fill(bundle.begin(), bundle.end(), 0.0);
     if (imputed) local_gram(w_own, bundle.data());
@@ -224,14 +226,13 @@ Factorization<T> run_masked_updates(const ProcessGrid& grid, const Distribution&
       for (std::int64_t i = 0; i < k * k; ++i) gram.values[i] = static_cast<T>(bundle[i]);
     }
     update(ht_own, pen_h);
-    clock.enter(perf::Phase::kAllgather);
-    comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, ht_block.data());
+    exchange.gather(Half::kW, ht_own.data(), ht_block.data());
 
     // W half with the new H; its sums describe no iterate (old W, new H).
     clock.enter(perf::Phase::kGemm);
     terms.w_half(w_block.data(), ht_block.data(), numer_part.data(),
                  imputed ? nullptr : denom_part.data(), false);
-    reduce_terms(grid.row_comm(), w_pieces);
+    reduce_terms(Half::kW);
     if (imputed) {
       clock.enter(perf::Phase::kGram);
       local_gram(ht_own, bundle.data());
@@ -239,8 +240,7 @@ Factorization<T> run_masked_updates(const ProcessGrid& grid, const Distribution&
       for (std::int64_t i = 0; i < k * k; ++i) gram.values[i] = static_cast<T>(bundle[i]);
     }
     update(w_own, pen_w);
-    clock.enter(perf::Phase::kAllgather);
-    comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, w_block.data());
+    exchange.gather(Half::kH, w_own.data(), w_block.data());  // for the next H half
     clock.stop();
     iterate_seconds = MPI_Wtime() - start;
   }

@@ -1,5 +1,7 @@
 #include "sparseness_driver.hpp"
 
+#include "half_exchange.hpp"
+
 #include <mpi.h>
 
 #include <algorithm>
@@ -145,8 +147,6 @@ Factorization<T> run_sparseness_updates(const ProcessGrid& grid, const Distribut
                                         const DriverControl<T>& control) {
   const std::int64_t k = w_own.cols;
   const std::int64_t m = dist.rows(), n = dist.cols();
-  const std::vector<std::int64_t> w_pieces = dist.w_piece_sizes(grid.row());
-  const std::vector<std::int64_t> h_pieces = dist.h_piece_sizes(grid.col());
   const SparsenessConstraint& target = settings.sparseness;
   const MPI_Comm all = grid.all();
   // Sparseness is defined for vectors of 2 or more entries (replicated check).
@@ -167,6 +167,7 @@ Factorization<T> run_sparseness_updates(const ProcessGrid& grid, const Distribut
   Factorization<T> result;
   OptimizerState state;
   perf::PhaseClock clock;
+  HalfExchange<T> exchange(grid, dist, k, clock);
 
   const auto reduce_gram = [&](const LocalMatrix<T>& x, LocalMatrix<T>& gram) {
     local::gram(x.data(), x.rows, k, gram.data());
@@ -195,12 +196,10 @@ Factorization<T> run_sparseness_updates(const ProcessGrid& grid, const Distribut
   perf::LoopMeter loop_meter;
   for (int iteration = first_iteration;; ++iteration) {
     // H half: (W^T V)^T for the owned H columns, then the step on H.
-    clock.enter(perf::Phase::kAllgather);
-    comm::allgather_rows(grid.row_comm(), w_own.data(), w_pieces, k, rows_by_k.data());
-    clock.enter(perf::Phase::kGemm);
-    products.transposed_v_times(rows_by_k.data(), cols_by_k.data());
-    clock.enter(perf::Phase::kReduceScatter);
-    comm::reduce_scatter_rows(grid.col_comm(), cols_by_k.data(), h_pieces, k, vtw_own.data());
+    exchange.gather_multiply_sum(
+        Half::kH, w_own.data(), rows_by_k.data(),
+        [&](const T* w_i, T* partial) { products.transposed_v_times(w_i, partial); },
+        cols_by_k.data(), vtw_own.data());
     clock.enter(perf::Phase::kLocalUpdate);
     if (target.h > 0) {
       projected_gradient_step(all, half, ht_own, vtw_own, gram_w, n, target.h, true, state.step_h);
@@ -212,12 +211,10 @@ Factorization<T> run_sparseness_updates(const ProcessGrid& grid, const Distribut
     // W half: H H^T and V H^T for the owned W rows, then the step on W.
     clock.enter(perf::Phase::kGram);
     reduce_gram(ht_own, gram_h);
-    clock.enter(perf::Phase::kAllgather);
-    comm::allgather_rows(grid.col_comm(), ht_own.data(), h_pieces, k, cols_by_k.data());
-    clock.enter(perf::Phase::kGemm);
-    products.v_times(cols_by_k.data(), rows_by_k.data());
-    clock.enter(perf::Phase::kReduceScatter);
-    comm::reduce_scatter_rows(grid.row_comm(), rows_by_k.data(), w_pieces, k, vht_own.data());
+    exchange.gather_multiply_sum(
+        Half::kW, ht_own.data(), cols_by_k.data(),
+        [&](const T* ht_j, T* partial) { products.v_times(ht_j, partial); }, rows_by_k.data(),
+        vht_own.data());
     clock.enter(perf::Phase::kLocalUpdate);
     if (target.w > 0) {
       projected_gradient_step(all, half, w_own, vht_own, gram_h, m, target.w, false, state.step_w);

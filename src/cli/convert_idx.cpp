@@ -13,7 +13,7 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/attributes.hpp"
-#include "gridnmf/io/hdf5_handle.hpp"
+#include "gridnmf/io/column_block.hpp"
 #include "gridnmf/io/hdf5_output.hpp"
 #include "gridnmf/io/idx_file.hpp"
 #include "gridnmf/io/parallel_file.hpp"
@@ -127,27 +127,8 @@ void convert_idx(const ConvertOptions& options) {
   output.payload_bytes = pixels * shape[0] + shape[3] * 8;
   const bool writer = world_rank == 0;
   io::write_hdf5_output(MPI_COMM_WORLD, output, [&](hid_t file) {
-    const hsize_t extent[2] = {static_cast<hsize_t>(pixels), static_cast<hsize_t>(shape[0])};
-    io::Hdf5Handle space(H5Screate_simple(2, extent, nullptr), H5Sclose,
-                         "cannot describe /" + options.dataset);
-    io::Hdf5Handle data(H5Dcreate2(file, options.dataset.c_str(), H5T_STD_U8LE, space.get(),
-                                   H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                        H5Dclose, "cannot create /" + options.dataset + " in " + options.output);
-    const hsize_t start[2] = {0, static_cast<hsize_t>(mine.begin)};
-    const hsize_t count[2] = {static_cast<hsize_t>(pixels), static_cast<hsize_t>(mine.size)};
-    io::Hdf5Handle memory(H5Screate_simple(2, count, nullptr), H5Sclose,
-                          "cannot describe /" + options.dataset);
-    if (mine.size > 0) {
-      io::check_hdf5(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
-                     "cannot select the columns of /" + options.dataset);
-    } else {
-      H5Sselect_none(space.get());
-      H5Sselect_none(memory.get());
-    }
-    io::Hdf5Handle transfer = io::collective_transfer();
-    io::check_hdf5(H5Dwrite(data.get(), H5T_NATIVE_UINT8, memory.get(), space.get(),
-                            transfer.get(), block.data()),
-                   "cannot write /" + options.dataset + " in " + options.output);
+    io::write_column_block(file, options.output, options.dataset, H5T_STD_U8LE, pixels, shape[0],
+                           mine, block);
     if (shape[3] > 0) io::write_vector_dataset(file, "col_labels", set.labels, writer);
     io::write_attribute(file, "image_rows", shape[1]);
     io::write_attribute(file, "image_cols", shape[2]);

@@ -15,7 +15,7 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/error.hpp"
 #include "gridnmf/io/attributes.hpp"
-#include "gridnmf/io/hdf5_handle.hpp"
+#include "gridnmf/io/column_block.hpp"
 #include "gridnmf/io/hdf5_output.hpp"
 #include "gridnmf/io/parallel_file.hpp"
 #include "gridnmf/io/pgm_file.hpp"
@@ -136,27 +136,8 @@ void convert_image_folder(const ConvertOptions& options) {
   output.what = "converted image folder";
   output.payload_bytes = pixels * images * (wide ? 2 : 1);
   io::write_hdf5_output(MPI_COMM_WORLD, output, [&](hid_t file) {
-    const hsize_t extent[2] = {static_cast<hsize_t>(pixels), static_cast<hsize_t>(images)};
-    io::Hdf5Handle space(H5Screate_simple(2, extent, nullptr), H5Sclose,
-                         "cannot describe /" + options.dataset);
-    io::Hdf5Handle data(H5Dcreate2(file, options.dataset.c_str(), wide ? H5T_STD_U16LE : H5T_STD_U8LE,
-                                   space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                        H5Dclose, "cannot create /" + options.dataset + " in " + options.output);
-    const hsize_t start[2] = {0, static_cast<hsize_t>(mine.begin)};
-    const hsize_t count[2] = {static_cast<hsize_t>(pixels), static_cast<hsize_t>(mine.size)};
-    io::Hdf5Handle memory(H5Screate_simple(2, count, nullptr), H5Sclose,
-                          "cannot describe /" + options.dataset);
-    if (mine.size > 0) {
-      io::check_hdf5(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
-                     "cannot select the columns of /" + options.dataset);
-    } else {
-      H5Sselect_none(space.get());
-      H5Sselect_none(memory.get());
-    }
-    io::Hdf5Handle transfer = io::collective_transfer();
-    io::check_hdf5(H5Dwrite(data.get(), H5T_NATIVE_UINT16, memory.get(), space.get(),
-                            transfer.get(), block.data()),
-                   "cannot write /" + options.dataset + " in " + options.output);
+    io::write_column_block(file, options.output, options.dataset,
+                           wide ? H5T_STD_U16LE : H5T_STD_U8LE, pixels, images, mine, block);
     io::write_attribute(file, "image_rows", shape[0]);
     io::write_attribute(file, "image_cols", shape[1]);
     io::write_attribute(file, "pixel_order", std::string("row-major: row r * image_cols + c of V"));

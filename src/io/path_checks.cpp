@@ -20,33 +20,31 @@ std::string kind_of(mode_t mode) {
   return "not a regular file";
 }
 
-// stat() follows symlinks, so a link to /dev/null counts as the device.
-int look_up(const std::string& path, struct stat& status) {
-  return stat(path.c_str(), &status) == 0 ? 0 : errno;
+// UsageError "OPTION 'PATH' is KIND<consequence>" if `path` exists and is
+// not a regular file, or its own words if it cannot be looked up; a missing
+// path passes.
+void refuse_irregular_file(const std::string& path, const std::string& option,
+                           const std::string& consequence) {
+  // stat() follows symlinks, so a link to /dev/null counts as the device.
+  struct stat status = {};
+  if (stat(path.c_str(), &status) != 0) {
+    const int error = errno;
+    if (error == ENOENT) return;
+    throw UsageError(option + " '" + path + "': " + std::strerror(error));
+  }
+  if (!S_ISREG(status.st_mode)) {
+    throw UsageError(option + " '" + path + "' is " + kind_of(status.st_mode) + consequence);
+  }
 }
 
 }  // namespace
 
 void check_input_file(const std::string& path, const std::string& option) {
-  struct stat status = {};
-  const int error = look_up(path, status);
-  if (error == ENOENT) return;
-  if (error != 0) throw UsageError(option + " '" + path + "': " + std::strerror(error));
-  if (!S_ISREG(status.st_mode)) {
-    throw UsageError(option + " '" + path + "' is " + kind_of(status.st_mode) +
-                     ", not a regular file");
-  }
+  refuse_irregular_file(path, option, ", not a regular file");
 }
 
 void check_existing_output(const std::string& path, const std::string& option) {
-  struct stat status = {};
-  const int error = look_up(path, status);
-  if (error == ENOENT) return;
-  if (error != 0) throw UsageError(option + " '" + path + "': " + std::strerror(error));
-  if (!S_ISREG(status.st_mode)) {
-    throw UsageError(option + " '" + path + "' is " + kind_of(status.st_mode) +
-                     "; gridnmf replaces only regular files, choose another path");
-  }
+  refuse_irregular_file(path, option, "; gridnmf replaces only regular files, choose another path");
 }
 
 }  // namespace gridnmf::io
