@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -116,10 +117,16 @@ BetaDivergenceTerms<T>::BetaDivergenceTerms(double beta, const T* v, std::int64_
                         : Kind::kPower;
   // Square-ish tiles so every GEMM has two dimensions of a few hundred; a
   // thin block gets tiles as long as the budget allows.
+  // GRIDNMF_BETA_TILE_ENTRIES overrides the tile size for tuning.
+  static const std::int64_t tile_entries = [] {
+    const char* text = std::getenv("GRIDNMF_BETA_TILE_ENTRIES");
+    const std::int64_t entries = text ? std::atoll(text) : 0;
+    return entries > 0 ? entries : kTileEntries;
+  }();
   const std::int64_t long_side =
-      std::max<std::int64_t>(256, kTileEntries / std::max<std::int64_t>(cols_, 1));
+      std::max<std::int64_t>(256, tile_entries / std::max<std::int64_t>(cols_, 1));
   tile_rows_ = std::max<std::int64_t>(1, std::min(rows_, long_side));
-  tile_cols_ = std::max<std::int64_t>(1, std::min(cols_, kTileEntries / tile_rows_));
+  tile_cols_ = std::max<std::int64_t>(1, std::min(cols_, tile_entries / tile_rows_));
   const auto tile_size = static_cast<size_t>(tile_rows_ * tile_cols_);
   tile_.resize(tile_size);
   tiled_denominator_ = kind_ != Kind::kFrobenius && kind_ != Kind::kKullbackLeibler;

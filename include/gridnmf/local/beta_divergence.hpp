@@ -49,9 +49,12 @@ struct BlockSums {
 template <typename T>
 class BetaDivergenceTerms {
  public:
-  // 32768 entries: 256 KiB for a double tile, small enough to stay in cache
-  // between the GEMM that forms it and the GEMMs that consume it.
-  static constexpr std::int64_t kTileEntries = 32768;
+  // 131072 entries: 1 MiB for a double tile, in a core's L2 cache between
+  // the GEMM that forms it and the GEMMs that consume it, and large enough
+  // for those GEMMs to run near their peak (KL, 6000 x 6000, k = 64, one
+  // core: 0.70-0.90 s per iteration with 32768 entries, 0.50-0.56 s with
+  // 131072). GRIDNMF_BETA_TILE_ENTRIES overrides it for tuning.
+  static constexpr std::int64_t kTileEntries = 131072;
 
   BetaDivergenceTerms(double beta, const T* v, std::int64_t rows, std::int64_t cols,
                       std::int64_t k);
