@@ -34,6 +34,10 @@ void dtrsm_(const char* side, const char* uplo, const char* transa, const char* 
 // LAPACK: Cholesky factorization of a symmetric positive definite matrix.
 void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info,
              std::size_t uplo_length);
+void dpotri_(const char* uplo, const int* n, double* a, const int* lda, int* info,
+             std::size_t uplo_length);
+void dpocon_(const char* uplo, const int* n, const double* a, const int* lda, const double* anorm,
+             double* rcond, double* work, int* iwork, int* info, std::size_t uplo_length);
 
 // OpenBLAS only: the name of the kernel set it chose for this CPU. Weak, so
 // the program links and runs with any other BLAS (the address is then null);

@@ -42,6 +42,10 @@ constexpr std::int64_t kBatchRows = 4;
 // dpotrf takes 5.0 against 6.6.
 constexpr std::int64_t kLapackCholesky = 48;
 
+// The Schur path needs G^{-1} accurate to a few digits more than the answer:
+// LAPACK's estimate of 1 / cond_1(G) above this.
+constexpr double kSchurConditionFloor = 1e-6;
+
 bool test_bit(const std::uint64_t* key, std::int64_t i) { return (key[i >> 6] >> (i & 63)) & 1u; }
 void flip_bit(std::uint64_t* key, std::int64_t i) { key[i >> 6] ^= std::uint64_t{1} << (i & 63); }
 
@@ -109,6 +113,7 @@ void BppSolver<T>::solve_double(const double* cross, std::int64_t rows, double* 
     sqrt_diag_[i] = fixed_[i] ? 0.0 : std::sqrt(d);
   }
   start_rows(rows, x);
+  prepare_inverse(cross, rows);
   if (static_cast<std::int64_t>(rhs_.size()) < rows * k_) {
     rhs_.resize(rows * k_);
     gradient_.resize(rows * k_);
@@ -180,6 +185,11 @@ template <typename T>
 void BppSolver<T>::solve_group(std::int64_t begin, std::int64_t end, const double* cross,
                                double* x) {
   load_passive_set(group_key_.data());
+  // The Schur block (a x a) costs less than G_FF (f x f) where a <= f.
+  if (inverse_ready_ && complement_count_ <= passive_count_ &&
+      solve_rows_schur(begin, end, cross, x)) {
+    return;
+  }
   if (passive_count_ > 0 && !factor_passive()) {
     // Only non-finite input gets here; zero is the one answer that stays finite.
     for (std::int64_t t = begin; t < end; ++t) std::fill_n(x + order_[t] * k_, k_, 0.0);
@@ -268,16 +278,94 @@ bool BppSolver<T>::cholesky_in_place(std::int64_t f) {
 
 template <typename T>
 void BppSolver<T>::solve_passive(const double* c_row, double* z) const {
-  const std::int64_t f = passive_count_;
+  for (std::int64_t a = 0; a < passive_count_; ++a) z[a] = c_row[passive_[a]];
+  solve_factored(passive_count_, z);
+}
+
+template <typename T>
+void BppSolver<T>::solve_factored(std::int64_t f, double* z) const {
   const double* u = factor_.data();
-  for (std::int64_t a = 0; a < f; ++a) z[a] = c_row[passive_[a]];
-  for (std::int64_t j = 0; j < f; ++j) {  // U^T w = c_F
+  for (std::int64_t j = 0; j < f; ++j) {  // U^T w = z
     z[j] *= inverse_diag_[j];
     axpy(f - j - 1, -z[j], u + j * f + j + 1, z + j + 1);
   }
   for (std::int64_t j = f - 1; j >= 0; --j) {  // U z = w
     z[j] = (z[j] - dot(f - j - 1, u + j * f + j + 1, z + j + 1)) * inverse_diag_[j];
   }
+}
+
+template <typename T>
+void BppSolver<T>::prepare_inverse(const double* cross, std::int64_t rows) {
+  inverse_ready_ = false;
+  if (std::any_of(fixed_.begin(), fixed_.end(), [](char f) { return f != 0; })) return;
+  inverse_ = gram_;
+  const int n = static_cast<int>(k_);
+  int info = 0;
+  dpotrf_("L", &n, inverse_.data(), &n, &info, 1);
+  if (info != 0) return;
+  double norm = 0.0;  // 1-norm of G
+  for (std::int64_t j = 0; j < k_; ++j) {
+    double column = 0.0;
+    for (std::int64_t i = 0; i < k_; ++i) column += std::abs(gram_[i * k_ + j]);
+    norm = std::max(norm, column);
+  }
+  double rcond = 0.0;
+  condition_work_.resize(3 * k_);
+  condition_iwork_.resize(k_);
+  dpocon_("L", &n, inverse_.data(), &n, &norm, &rcond, condition_work_.data(),
+          condition_iwork_.data(), &info, 1);
+  if (info != 0 || !(rcond > kSchurConditionFloor)) return;
+  dpotri_("L", &n, inverse_.data(), &n, &info, 1);
+  if (info != 0) return;
+  // dpotri fills one triangle (column-major lower = row-major upper): mirror it.
+  for (std::int64_t i = 0; i < k_; ++i)
+    for (std::int64_t j = i + 1; j < k_; ++j) inverse_[j * k_ + i] = inverse_[i * k_ + j];
+  if (static_cast<std::int64_t>(unconstrained_.size()) < rows * k_) unconstrained_.resize(rows * k_);
+  // Row r: c_r^T G^{-1} (G^{-1} is symmetric).
+  gemm(false, false, rows, k_, k_, 1.0, cross, k_, inverse_.data(), k_, 0.0,
+       unconstrained_.data(), k_);
+  coupling_.resize(k_ * k_);
+  inverse_ready_ = true;
+}
+
+// With the zero set A (complement_) and z = G^{-1} c the unconstrained
+// solution, the minimiser with x_A = 0 is x = z - (G^{-1})_{:A} S^{-1} z_A,
+// S = (G^{-1})_AA: the multipliers lambda = -S^{-1} z_A make x_A zero, and
+// the gradient G x - c is lambda on A and zero on F, so no product with G is
+// needed for the exchange test. Per row a^2 + f a flops after one a^3 / 3
+// factorisation of S per group, instead of f^3 / 3 + 2 f^2 + a k.
+template <typename T>
+bool BppSolver<T>::solve_rows_schur(std::int64_t begin, std::int64_t end, const double* cross,
+                                    double* x) {
+  const std::int64_t a = complement_count_, f = passive_count_;
+  for (std::int64_t i = 0; i < a; ++i) {
+    const double* inverse_row = inverse_.data() + complement_[i] * k_;
+    for (std::int64_t j = i; j < a; ++j) factor_[i * a + j] = inverse_row[complement_[j]];
+    pivot_scale_[i] = factor_[i * a + i];
+  }
+  if (a > 0 && !cholesky_in_place(a)) return false;
+  for (std::int64_t i = 0; i < a; ++i) inverse_diag_[i] = 1.0 / factor_[i * a + i];
+  for (std::int64_t p = 0; p < f; ++p) {
+    const double* inverse_row = inverse_.data() + passive_[p] * k_;
+    for (std::int64_t j = 0; j < a; ++j) coupling_[p * a + j] = inverse_row[complement_[j]];
+  }
+  double* lambda = rhs_.data();
+  double* y = gradient_.data();
+  for (std::int64_t t = begin; t < end; ++t) {
+    const std::int64_t row = order_[t];
+    const double* z = unconstrained_.data() + row * k_;
+    double* x_row = x + row * k_;
+    for (std::int64_t j = 0; j < a; ++j) lambda[j] = z[complement_[j]];
+    solve_factored(a, lambda);
+    for (std::int64_t j = 0; j < a; ++j) lambda[j] = -lambda[j];
+    std::fill_n(x_row, k_, 0.0);
+    for (std::int64_t p = 0; p < f; ++p) {
+      x_row[passive_[p]] = z[passive_[p]] + dot(a, coupling_.data() + p * a, lambda);
+    }
+    for (std::int64_t j = 0; j < a; ++j) y[complement_[j]] = lambda[j];
+    if (!update_passive_set(row, x_row, y, cross + row * k_)) requeue(row);
+  }
+  return true;
 }
 
 template <typename T>

@@ -17,7 +17,11 @@ namespace gridnmf::local {
 // a passive block that is not numerically positive definite gets a small
 // ridge, and a row that pivoting does not settle (Murty's single exchanges
 // stall on a singular G) is finished by Lawson & Hanson's active-set method,
-// which cannot cycle. float problems are solved in double. The solver keeps
+// which cannot cycle. Where G is well conditioned and a group keeps at most
+// half the variables at zero, its rows skip the factorisation of G_FF: from
+// G^{-1} and the unconstrained solutions G^{-1} c (one GEMM per solve), the
+// constrained one needs only the small Schur block (G^{-1})_AA of the zero
+// set A (see solve_rows_schur). float problems are solved in double. The solver keeps
 // its scratch between calls (reuse one per thread across iterations: no
 // allocation once it has seen the largest row count).
 template <typename T>
@@ -51,6 +55,14 @@ class BppSolver {
   // Rows order_[begin, end) share the passive set group_key_.
   void solve_group(std::int64_t begin, std::int64_t end, const double* cross, double* x);
   bool factor_passive();
+  // G^{-1} and the unconstrained solutions of all rows, when G is positive
+  // definite with reciprocal condition above kSchurConditionFloor.
+  void prepare_inverse(const double* cross, std::int64_t rows);
+  // Rows of a group through the Schur block of its zero set; false when the
+  // block does not factorise (the caller then takes the direct path).
+  bool solve_rows_schur(std::int64_t begin, std::int64_t end, const double* cross, double* x);
+  // In place: z (n values) = (U^T U)^{-1} z with the n x n factor in factor_.
+  void solve_factored(std::int64_t n, double* z) const;
   bool cholesky_in_place(std::int64_t f);
   // z (passive_count_ values) = G_FF^{-1} c_F with the current factor.
   void solve_passive(const double* c_row, double* z) const;
@@ -96,6 +108,13 @@ class BppSolver {
   std::vector<double> rhs_;             // group right-hand sides, then solutions
   std::vector<double> gradient_;        // G x - c for the group's rows
   std::vector<char> rejected_;          // finish_row: variables that cannot enter
+
+  bool inverse_ready_ = false;
+  std::vector<double> inverse_;        // G^{-1} (k x k) when inverse_ready_
+  std::vector<double> unconstrained_;  // rows x k: G^{-1} c_r when inverse_ready_
+  std::vector<double> coupling_;       // (G^{-1})_FA of the group (f x a)
+  std::vector<double> condition_work_;  // LAPACK's condition estimate
+  std::vector<int> condition_iwork_;
 
   std::vector<double> x_copy_;  // double copies for T = float
   std::vector<double> c_copy_;
