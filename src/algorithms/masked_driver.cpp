@@ -57,10 +57,6 @@ Factorization<T> run_masked_updates(const ProcessGrid& grid, const Distribution&
                                     const ProgressCallback& progress,
                                     const DriverControl<T>& control) {
   const bool sparse = v_block.is_sparse();  // replicated: the same kind on every rank
-  if (sparse && !settings.loss.is_frobenius()) {
-    throw UsageError("masks on sparse input need --loss frobenius (masked KL is dense only); "
-                     "convert the input to dense");
-  }
   const std::int64_t k = w_own.cols;
   const std::int64_t m_i = v_block.rows();
   const std::int64_t n_j = v_block.cols();

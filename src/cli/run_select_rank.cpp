@@ -128,7 +128,9 @@ DataBlock<T> read_once(const ProcessGrid& grid, const Distribution& dist, io::Ma
     const std::int64_t panel_cols = local::sparse_panel_columns(
         dist.block_rows(0).size, dist.block_cols(0).size, input.stored_nonzeros() / grid.size(),
         f.rank, sizeof(T));
-    SparseBlock<T> block = input.read_sparse_block<T>({&dist, false, order, panel_cols}, report);
+    SparseBlock<T> block = input.read_sparse_block<T>(
+        {&dist, false, order, panel_cols, f.missing_nan}, report);
+    if (f.missing_nan) report_missing_entries(grid, block, printer);
     input.close();
     DataBlock<T> v(std::move(block));
     if (!f.missing_pattern.empty()) {
@@ -218,10 +220,6 @@ void run_select_rank(const SelectRankOptions& options) {
   if (!options.table_only) {
     io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset, f.transpose);
     const io::MatrixShape shape = input.shape();
-    if (input.is_sparse() && (f.missing_nan || !f.solver.loss.is_frobenius())) {
-      throw UsageError("select-rank on sparse input takes --loss frobenius and no --missing nan "
-                       "(masked KL is dense only; give missing entries as --missing-pattern)");
-    }
     const std::int64_t largest = options.ranks.back();
     if (largest > std::min(shape.rows, shape.cols)) {
       throw UsageError("--ranks goes up to " + std::to_string(largest) + ", beyond min(m, n) = " +
