@@ -317,6 +317,29 @@ class MasksAndSelectRank(unittest.TestCase):
             "--table-only", "--quiet")
         self.assert_same_table(merged)
 
+    def test_select_rank_help_describes_the_sweep(self):
+        done = run(1, "select-rank", "--help")
+        text = " ".join(done.stdout.split())  # the help wraps lines
+        self.assertIn("--output arg HDF5 file to write the sweep's table to", text)
+        self.assertIn("TABLE.csv, TABLE.png", text)
+        self.assertNotIn("W, H and the run record", text)
+        self.assertIn("--tol arg (=1e-05)", text)
+        self.assertIn("--holdout arg (=0.05)", text)
+        self.assertIn("--min-stability arg (=0.8)", text)
+        for refused in ("--checkpoint", "--resume", "--restarts", "--report", "--rank arg",
+                        "--n-components", "--pg-tol", "--sparseness-w"):
+            self.assertNotIn(refused, text)
+        # Still parsed, and refused with the reason.
+        done = run(1, "select-rank", "--input", self.sweep, "--ranks", "2:3", "--output",
+                   self.path("never.h5"), "--checkpoint", self.path("c.h5"), expect=2)
+        self.assertIn("checkpoints per cell", done.stderr)
+        # No float noise in any command's defaults.
+        for command in ("factorize", "select-rank", "unmix", "pca", "images", "top", "transform",
+                        "evaluate", "generate", "convert"):
+            with self.subTest(command=command):
+                shown = run(1, command, "--help").stdout
+                self.assertNotRegex(shown, r"\(=[0-9.e+-]*(00000|99999)[0-9]")
+
     def test_bad_options_fail_in_one_line_and_write_nothing(self):
         out = self.path("bad.h5")
         cases = [
