@@ -15,8 +15,10 @@
 #include "gridnmf/io/input_check.hpp"
 #include "gridnmf/io/matrix_source.hpp"
 #include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/png_file.hpp"
 #include "gridnmf/io/rank_table_file.hpp"
 #include "gridnmf/io/sweep_cells.hpp"
+#include "gridnmf/picture/rank_sweep_picture.hpp"
 #include "gridnmf/selection/rank_table.hpp"
 #include "missing_entries.hpp"
 #include "missing_pattern.hpp"
@@ -108,13 +110,17 @@ void finish_table(const SelectRankOptions& options, const ProgressPrinter& print
                          {options.replicates, options.min_stability,
                           options.factorize.solver.mask.holdout_fraction,
                           options.cell_fingerprint(), recommendation});
+    const picture::Raster curves = picture::draw_rank_sweep(rows, recommendation.k);
+    io::write_png_rgb(options.png_path(), curves.width, curves.height, curves.pixels,
+                      "--output (its .png)");
   });
   printer.message("   k  train error  held-out error (mean +- se)  stability");
   for (const selection::RankRow& row : rows) {
     printer.message(table_line(row, row.k == recommendation.k));
   }
   printer.message(recommendation.rule);
-  printer.message("wrote " + options.factorize.output + " and " + options.csv_path());
+  printer.message("wrote " + options.factorize.output + ", " + options.csv_path() + " and " +
+                  options.png_path());
 }
 
 // This rank's block of V, dense or sparse, read once for the whole sweep and
@@ -216,6 +222,7 @@ void run_select_rank(const SelectRankOptions& options) {
   if (!options.cells_only) {
     io::check_output_writable(MPI_COMM_WORLD, f.output, "--output");
     io::check_output_writable(MPI_COMM_WORLD, options.csv_path(), "--output (its .csv)");
+    io::check_output_writable(MPI_COMM_WORLD, options.png_path(), "--output (its .png)");
   }
   if (!options.table_only) {
     io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset, f.transpose);

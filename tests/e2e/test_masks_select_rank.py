@@ -317,6 +317,26 @@ class MasksAndSelectRank(unittest.TestCase):
             "--table-only", "--quiet")
         self.assert_same_table(merged)
 
+    def test_select_rank_draws_the_three_curves(self):
+        """TABLE.png beside the table: 800 x 660 RGB, the recommended k's
+        column dashed in the marker colour (214, 39, 40), no other k's."""
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.image
+        picture = (matplotlib.image.imread(self.path("full.png"))[:, :, :3] * 255).round()
+        self.assertEqual(picture.shape, (660, 800, 3))
+        recommended = int(table(self.uninterrupted)[1]["recommended_k"])
+
+        def column(k, first=3, last=5):  # include/gridnmf/picture/rank_sweep_picture.hpp
+            return 130 + (k - first) * 620 // (last - first)
+
+        def marker_pixels(k):  # below the title line, which is in the marker colour too
+            return int(np.all(picture[45:, column(k)] == (214, 39, 40), axis=1).sum())
+
+        self.assertGreater(marker_pixels(recommended), 100)
+        for k in {3, 4, 5} - {recommended}:
+            self.assertEqual(marker_pixels(k), 0, k)
+
     def test_select_rank_help_describes_the_sweep(self):
         done = run(1, "select-rank", "--help")
         text = " ".join(done.stdout.split())  # the help wraps lines
