@@ -131,7 +131,9 @@ std::string SelectRankOptions::cell_fingerprint() const {
        << "missing = " << (f.missing_nan ? "nan" : "error") << "\n"
        << "missing-pattern = " << f.missing_pattern << "\n"
        << "holdout = " << f.solver.mask.holdout_fraction << "\n"
-       << "holdout-seed = " << f.solver.mask.holdout_seed << "\n";
+       << "holdout-seed = " << f.solver.mask.holdout_seed << "\n"
+       // Cells since the distributed stability hold their matched cosines.
+       << "cell-format = 2\n";
   return text.str();
 }
 
