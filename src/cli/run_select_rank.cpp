@@ -44,7 +44,8 @@ LocalMatrix<double> rows_in_double(const LocalMatrix<T>& w_own) {
 // rank's own rows, to be written into the cell; empty elsewhere. Collective
 // over grid.all().
 LocalMatrix<double> whole_w_on_root(const ProcessGrid& grid, const Distribution& dist,
-                                    const comm::InputOrder& order, const LocalMatrix<double>& w_own) {
+                                    const comm::InputOrder& order,
+                                    const LocalMatrix<double>& w_own) {
   const IndexRange own = dist.owned_w_rows(grid.row(), grid.col());
   std::vector<std::int64_t> input_rows(static_cast<size_t>(own.size));
   for (std::int64_t r = 0; r < own.size; ++r) input_rows[r] = order.rows.inverse(own.begin + r);

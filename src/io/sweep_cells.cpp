@@ -125,8 +125,9 @@ selection::SweepCell SweepCells::read(std::int64_t k, int replicate,
   return cell;
 }
 
-void SweepCells::for_each_w_row(std::int64_t k, int replicate,
-                                const std::function<void(std::int64_t, const double*)>& take) const {
+void SweepCells::for_each_w_row(
+    std::int64_t k, int replicate,
+    const std::function<void(std::int64_t, const double*)>& take) const {
   const std::string path = path_of(k, replicate);
   const std::string what = "cannot read /W of sweep cell '" + path + "'";
   Hdf5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, what);

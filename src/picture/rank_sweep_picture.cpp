@@ -89,9 +89,10 @@ void draw_panel(Raster& raster, std::int64_t top, const std::string& title,
   raster.fill(right, top, 1, kPanelHeight + 1, kAxis);
   // k ticks: every k while their labels fit, else every few.
   const std::int64_t label_room = text_width(std::to_string(last_k), kTextSize) + 12;
-  const std::int64_t spacing = std::max<std::int64_t>(
-      1, (right - kLeft - 2 * kInset) / std::max<std::int64_t>(1, static_cast<std::int64_t>(rows.size())));
-  const size_t every = static_cast<size_t>(std::max<std::int64_t>(1, (label_room + spacing - 1) / spacing));
+  const std::int64_t count = static_cast<std::int64_t>(rows.size());
+  const std::int64_t spacing = std::max<std::int64_t>(1, (right - kLeft - 2 * kInset) / count);
+  const size_t every =
+      static_cast<size_t>(std::max<std::int64_t>(1, (label_room + spacing - 1) / spacing));
   for (size_t i = 0; i < rows.size(); i += every) {
     const std::int64_t x = sweep_picture_column(rows[i].k, first_k, last_k);
     raster.fill(x, top + kPanelHeight, 1, 6, kAxis);
@@ -120,7 +121,8 @@ void draw_panel(Raster& raster, std::int64_t top, const std::string& title,
 }
 
 // Dashes from top to bottom at column x.
-void dashed_line(Raster& raster, std::int64_t x, std::int64_t top, std::int64_t bottom, Rgb colour) {
+void dashed_line(Raster& raster, std::int64_t x, std::int64_t top, std::int64_t bottom,
+                 Rgb colour) {
   for (std::int64_t y = top; y < bottom; y += 10) {
     raster.fill(x - 1, y, 3, std::min<std::int64_t>(6, bottom - y), colour);
   }

@@ -82,7 +82,8 @@ std::int64_t draw_text(Raster& raster, std::int64_t x, std::int64_t y, const std
   std::int64_t left = x;
   for (const char c : text) {
     // Lower case is drawn in capitals: 3 x 5 pixels hold no second alphabet.
-    const auto glyph = glyphs().find(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    const char capital = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const auto glyph = glyphs().find(capital);
     if (glyph != glyphs().end()) {
       for (int r = 0; r < 5; ++r) {
         for (int col = 0; col < 3; ++col) {

@@ -202,7 +202,9 @@ void expect_correction_matches_loops(local::UnobservedCorrection kind, std::int6
       if ((l * 5 + o * 3) % 4 != 0) continue;
       index.push_back(o);
       const int which = (l + o) % 3;  // missing, held-out zero, held-out nonzero
-      values.push_back(which == 0 ? -T(0) : which == 1 ? T(0) : static_cast<T>(uniform(random)));
+      values.push_back(which == 0   ? -T(0)
+                       : which == 1 ? T(0)
+                                    : static_cast<T>(uniform(random)));
     }
     start.push_back(static_cast<std::int64_t>(index.size()));
   }
