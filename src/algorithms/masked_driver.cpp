@@ -59,10 +59,6 @@ Factorization<T> run_masked_updates(const ProcessGrid& grid, const Distribution&
                                     const ProgressCallback& progress,
                                     const DriverControl<T>& control) {
   const bool sparse = v_block.is_sparse();  // replicated: the same kind on every rank
-  if (sparse && !settings.loss.is_frobenius()) {
-    throw UsageError("masks on sparse input need --loss frobenius (masked KL is dense only); "
-                     "convert the input to dense");
-  }
   const std::int64_t k = w_own.cols;
   const std::int64_t m_i = v_block.rows();
   const std::int64_t n_j = v_block.cols();
@@ -131,11 +127,13 @@ Factorization<T> run_masked_updates(const ProcessGrid& grid, const Distribution&
     local::gram(factor.data(), factor.rows, k, gram_scratch.data());
     std::copy(gram_scratch.values.begin(), gram_scratch.values.end(), out);
   };
+  // The imputed rules' cross products, shaped like the factor they update
+  // (numer_own holds the longer of the two), allocated once.
+  LocalMatrix<T> cross_w(imputed ? w_own.rows : 0, k), cross_h(imputed ? ht_own.rows : 0, k);
   const auto update = [&](LocalMatrix<T>& factor, const Penalty& penalty) {
     clock.enter(perf::Phase::kLocalUpdate);
     if (imputed) {
-      // numer_own holds more rows than this factor may own; the rule reads factor.rows.
-      LocalMatrix<T> cross(factor.rows, k);
+      LocalMatrix<T>& cross = &factor == &w_own ? cross_w : cross_h;
       std::copy_n(numer_own.values.begin(), factor.size(), cross.values.begin());
       rule->update(factor, cross, gram, penalty);
     } else {

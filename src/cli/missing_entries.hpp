@@ -1,6 +1,6 @@
 #pragma once
 
-// --missing nan on a dense block just read. Private to cli/.
+// --missing nan on a block just read. Private to cli/.
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -9,6 +9,7 @@
 #include "gridnmf/comm/collectives.hpp"
 #include "gridnmf/grid/process_grid.hpp"
 #include "gridnmf/matrix/local_matrix.hpp"
+#include "gridnmf/matrix/sparse_block.hpp"
 
 namespace gridnmf::cli {
 
@@ -27,6 +28,18 @@ void mark_missing_entries(const ProcessGrid& grid, LocalMatrix<T>& block,
       value = T(0);
     }
   }
+  comm::allreduce_sum(grid.all(), &missing, 1);
+  printer.message("--missing nan: " + std::to_string(missing) +
+                  " missing (NaN) entries are left out of the objective");
+}
+
+// The sparse reader already kept each stored NaN as a stored -0.0
+// (io::SparseTarget::nan_is_missing): says how many. Collective over grid.all().
+template <typename T>
+void report_missing_entries(const ProcessGrid& grid, const SparseBlock<T>& block,
+                            const ProgressPrinter& printer) {
+  std::int64_t missing = 0;
+  for (const T value : block.values) missing += std::signbit(value) ? 1 : 0;
   comm::allreduce_sum(grid.all(), &missing, 1);
   printer.message("--missing nan: " + std::to_string(missing) +
                   " missing (NaN) entries are left out of the objective");

@@ -145,17 +145,23 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 
 // Adds --config and --help to a command's options and parses them. Returns
 // false after printing the help (on the printing rank) when --help was given.
+// `refused` options are parsed (so the command's own check can say why it
+// refuses them) but not listed in the help.
 bool parse_or_help(const std::vector<std::string>& args, const po::options_description& problem,
-                   const std::string& usage, bool print) {
+                   const std::string& usage, bool print,
+                   const po::options_description& refused = po::options_description()) {
   po::options_description command_only("General");
   command_only.add_options()
       ("config", po::value<std::string>(), "INI file of options; the command line wins")
       ("help,h", "show this help");
-  po::options_description all;
-  all.add(problem).add(command_only);
-  const po::variables_map values = parse(args, all, problem);
+  po::options_description shown;
+  shown.add(problem).add(command_only);
+  po::options_description all, from_file;
+  all.add(shown).add(refused);
+  from_file.add(problem).add(refused);
+  const po::variables_map values = parse(args, all, from_file);
   if (values.count("help")) {
-    if (print) std::cout << "Usage: gridnmf " << usage << "\n\n" << all << "\n";
+    if (print) std::cout << "Usage: gridnmf " << usage << "\n\n" << shown << "\n";
     return false;
   }
   return true;
@@ -191,16 +197,24 @@ struct FactorizeText {
 // Declares the options factorize and unmix share into `problem`, with the
 // values in `options` as defaults; k is the option `rank_option`. Both
 // `options` and `text` must outlive the parse: the options write into them.
+// Options in `sweep_refused` (select-rank's) go to `refused` instead: parsed,
+// refused by the sweep's own check, not in its help.
+const char* const kSweepRefused[] = {"rank", "n-components", "sparseness-w", "sparseness-h",
+                                     "pg-tol", "restarts", "report", "checkpoint",
+                                     "checkpoint-every", "checkpoint-interval", "resume"};
+
 void describe_factorize_options(po::options_description& problem, FactorizeOptions& options,
                                 FactorizeText& text, const char* rank_option,
                                 const char* rank_help, const char* alias_option,
-                                const char* init_help, bool automatic_algorithm = false) {
+                                const char* init_help, bool automatic_algorithm = false,
+                                po::options_description* refused = nullptr) {
   text = {to_string(options.solver.algorithm), to_string(options.solver.loss), "",
           to_string(options.precision), static_cast<std::int64_t>(options.seed), "permute",
           "auto", 0, rank_option, alias_option, ""};
   if (automatic_algorithm) text.algorithm = "auto";
   StoppingRule& stopping = options.solver.stopping;
-  problem.add_options()
+  po::options_description every;
+  every.add_options()
       ("input", po::value(&options.input), "HDF5 file holding V (rows = features, columns = samples), or an ENVI header .hdr (rows = bands, columns = pixels)")
       ("dataset", po::value(&options.dataset)->default_value(options.dataset), "dataset name of V in --input: a 2-D dataset, or a group holding a sparse matrix (data, indices, indptr, shape); when V is absent, a 10x Genomics /matrix or AnnData /X group is used")
       ("transpose", po::bool_switch(&options.transpose), "factorize the transpose of the stored matrix (for files stored samples x features; AnnData is transposed by default, and --transpose keeps it as stored)")
@@ -220,18 +234,25 @@ void describe_factorize_options(po::options_description& problem, FactorizeOptio
       ("sparseness-h", po::value(&options.solver.sparseness.h)->default_value(0.0), "hold every row of H at Hoyer sparseness S exactly (0 < S < 1; rows of H at unit L2 norm); 0 disables")
       ("grid", po::value(&text.grid), "process grid PRxPC (default: the one moving fewest words)")
       ("max-iter", po::value(&stopping.max_iterations)->default_value(stopping.max_iterations), "maximum number of iterations")
-      ("tol", po::value(&stopping.tolerance)->default_value(stopping.tolerance), "stop when the objective improves by less than this fraction; 0 disables")
+      ("tol", po::value(&stopping.tolerance)->default_value(stopping.tolerance, short_number(stopping.tolerance)), "stop when the objective improves by less than this fraction; 0 disables")
       ("time-limit", po::value(&stopping.time_limit_seconds)->default_value(0.0), "stop after the iteration that passes this many seconds (result written, not converged); 0 disables")
       ("pg-tol", po::value(&stopping.pg_tolerance)->default_value(0.0), "stop when the projected gradient norm falls below this fraction of its initial value (frobenius); 0 disables")
       ("seed", po::value(&text.seed)->default_value(text.seed), "seed of the random initialisation")
       ("init", po::value(&options.init)->default_value(options.init), init_help)
       ("restarts", po::value(&options.restarts)->default_value(options.restarts), "run R starts with seeds seed .. seed+R-1 and keep the lowest final objective (random, nndsvdar or, for unmix, vca init)")
       ("precision", po::value(&text.precision)->default_value(text.precision), "float64 or float32")
-      ("output", po::value(&options.output), "HDF5 file to write W, H and the run record to")
+      ("output", po::value(&options.output), refused != nullptr ? "HDF5 file to write the sweep's table to (one row per k: training and held-out error, their spread, stability; the recommended k and its rule as attributes); the CSV and the PNG of the three curves are written beside it (TABLE.csv, TABLE.png)" : "HDF5 file to write W, H and the run record to")
       ("print-every", po::value(&text.print_every)->default_value(text.print_every), "progress line every N iterations (0: none; auto: about 40 lines per run)")
       ("quiet", po::bool_switch(&options.quiet), "print nothing but errors");
-  add_report_options(problem, options.report);
-  add_checkpoint_options(problem, options.checkpoint);
+  add_report_options(every, options.report);
+  add_checkpoint_options(every, options.checkpoint);
+  for (const auto& option : every.options()) {
+    const bool is_refused =
+        refused != nullptr &&
+        std::any_of(std::begin(kSweepRefused), std::end(kSweepRefused),
+                    [&](const char* name) { return option->long_name() == name; });
+    (is_refused ? *refused : problem).add(option);
+  }
 }
 
 // Converts the text options once parsing is done.
@@ -285,8 +306,8 @@ struct MaskText {
 
 void describe_mask_options(po::options_description& problem, MaskText& mask) {
   problem.add_options()
-      ("missing", po::value(&mask.missing)->default_value(mask.missing), "NaN entries of a dense input: error (refuse them) or nan (they are missing: the objective counts only the observed entries)")
-      ("holdout", po::value(&mask.holdout)->default_value(mask.holdout), "hide this fraction (0 to 0.5) of the entries from training, chosen by a hash of (holdout-seed, row, column), and report the error on them (dense input)")
+      ("missing", po::value(&mask.missing)->default_value(mask.missing), "NaN entries of V (dense, or stored values of sparse input): error (refuse them) or nan (they are missing: the objective counts only the observed entries)")
+      ("holdout", po::value(&mask.holdout)->default_value(mask.holdout, short_number(mask.holdout)), "hide this fraction (0 to 0.5) of the entries from training, chosen by a hash of (holdout-seed, row, column), and report the error on them (sparse input: the nonzeros the hash hides and as many sampled zeros)")
       ("holdout-seed", po::value(&mask.holdout_seed), "seed of the held-out mask (default: --seed)")
       ("missing-pattern", po::value(&mask.pattern), "HDF5 file holding a sparse matrix /V of V's shape whose stored (nonzero) entries are missing in V (dense or sparse input)");
 }
@@ -357,8 +378,10 @@ std::optional<SelectRankOptions> parse_select_rank(const std::vector<std::string
   SelectRankOptions options;
   po::options_description problem("Options (also accepted as 'name = value' lines in --config)");
   FactorizeText text;
-  describe_factorize_options(problem, options.factorize, text, "rank",
-                             "not used: give --ranks", "n-components", "random (the only start a sweep takes)");
+  po::options_description refused;
+  describe_factorize_options(problem, options.factorize, text, "rank", "not used: give --ranks",
+                             "n-components", "random (the only start a sweep takes)", false,
+                             &refused);
   MaskText mask;
   mask.holdout = options.factorize.solver.mask.holdout_fraction;
   describe_mask_options(problem, mask);
@@ -367,14 +390,14 @@ std::optional<SelectRankOptions> parse_select_rank(const std::vector<std::string
   sweep.add_options()
       ("ranks", po::value(&ranks)->value_name("FIRST:LAST[:STEP]"), "the ks of the sweep, e.g. 2:20, 2:20:2, one k, or a comma-separated list such as 2,5,9:12")
       ("replicates", po::value(&options.replicates)->default_value(options.replicates), "runs per k: replicate r starts from seed + r and holds out the mask of holdout-seed + r")
-      ("min-stability", po::value(&options.min_stability)->default_value(options.min_stability), "the rule considers only the ks whose components are at least this stable (mean matched cosine over replicates); all ks when none is")
+      ("min-stability", po::value(&options.min_stability)->default_value(options.min_stability, short_number(options.min_stability)), "the rule considers only the ks whose components are at least this stable (mean matched cosine over replicates); all ks when none is")
       ("sweep-dir", po::value(&options.sweep_dir), "directory of the finished (k, replicate) cells, one HDF5 file each; a rerun skips them (default: the --output path without its extension + .sweep)")
       ("table-only", po::bool_switch(&options.table_only), "run nothing: make the table from the cells in --sweep-dir (the merge step of a job array)")
       ("cells-only", po::bool_switch(&options.cells_only), "run the missing cells into --sweep-dir and write no table (a task of a job array)");
   problem.add(sweep);
   if (!parse_or_help(args, problem,
                      "select-rank --input FILE --ranks 2:20[:STEP] --output TABLE.h5 [options]",
-                     print)) {
+                     print, refused)) {
     return std::nullopt;
   }
   if (options.factorize.rank != 0 || text.rank_alias != 0) {

@@ -66,7 +66,9 @@ DataBlock<T> read_sparse_input(const ProcessGrid& grid, const Distribution& dist
   const std::int64_t panel_cols = local::sparse_panel_columns(
       dist.block_rows(0).size, dist.block_cols(0).size, expected_nonzeros, options.rank,
       sizeof(T));
-  SparseBlock<T> block = input.read_sparse_block<T>({&dist, false, order, panel_cols}, report);
+  SparseBlock<T> block = input.read_sparse_block<T>(
+      {&dist, false, order, panel_cols, options.missing_nan}, report);
+  if (options.missing_nan) report_missing_entries(grid, block, printer);
   std::int64_t sizes[2] = {block.nonzeros(), block.bytes()};
   comm::allreduce_sum(grid.all(), sizes, 1);
   comm::allreduce_max(grid.all(), sizes + 1, 1);
@@ -312,14 +314,6 @@ void check_sparse_options(const FactorizeOptions& options) {
     throw UsageError("--loss " + to_string(loss) +
                      " is not supported on sparse input (its zeros need the dense W H); use "
                      "--loss frobenius or kullback-leibler");
-  }
-  if (options.missing_nan) {
-    throw UsageError("--missing nan needs dense input (a sparse file stores no NaN); give the "
-                     "missing entries as --missing-pattern FILE");
-  }
-  if (options.solver.mask.holdout_fraction > 0.0 && !loss.is_frobenius()) {
-    throw UsageError("--holdout on sparse input needs --loss frobenius (masked KL is dense "
-                     "only); convert the input to dense");
   }
   if (parse_init(options.init).method == InitMethod::kSpa) {
     throw UsageError("--init spa needs dense input (it picks columns of V); use random or nndsvd");

@@ -1,6 +1,8 @@
 #include <mpi.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gridnmf/algorithms/alternating_driver.hpp"
@@ -8,6 +10,7 @@
 #include "gridnmf/cli/progress.hpp"
 #include "gridnmf/comm/agreement.hpp"
 #include "gridnmf/comm/collectives.hpp"
+#include "gridnmf/comm/component_cosines.hpp"
 #include "gridnmf/comm/factor_order.hpp"
 #include "gridnmf/local/sparse_products.hpp"
 #include "gridnmf/error.hpp"
@@ -15,8 +18,10 @@
 #include "gridnmf/io/input_check.hpp"
 #include "gridnmf/io/matrix_source.hpp"
 #include "gridnmf/io/parallel_file.hpp"
+#include "gridnmf/io/png_file.hpp"
 #include "gridnmf/io/rank_table_file.hpp"
 #include "gridnmf/io/sweep_cells.hpp"
+#include "gridnmf/picture/rank_sweep_picture.hpp"
 #include "gridnmf/selection/rank_table.hpp"
 #include "missing_entries.hpp"
 #include "missing_pattern.hpp"
@@ -26,27 +31,63 @@ namespace gridnmf::cli {
 
 namespace {
 
-// The whole W (m x k, the input's row order) on every rank, from the owned
-// pieces. Collective over grid.all().
+// This rank's rows of W (its own rows, internal order) in double: what the
+// stability of a k needs from each replicate.
 template <typename T>
-LocalMatrix<double> whole_w(const ProcessGrid& grid, const Distribution& dist,
-                            const comm::InputOrder& order, const LocalMatrix<T>& w_own) {
-  LocalMatrix<double> w(dist.rows(), w_own.cols);
+LocalMatrix<double> rows_in_double(const LocalMatrix<T>& w_own) {
+  LocalMatrix<double> w(w_own.rows, w_own.cols);
+  std::copy(w_own.values.begin(), w_own.values.end(), w.values.begin());
+  return w;
+}
+
+// The whole W (m x k, the input's row order) on rank 0 only, from every
+// rank's own rows, to be written into the cell; empty elsewhere. Collective
+// over grid.all().
+LocalMatrix<double> whole_w_on_root(const ProcessGrid& grid, const Distribution& dist,
+                                    const comm::InputOrder& order,
+                                    const LocalMatrix<double>& w_own) {
   const IndexRange own = dist.owned_w_rows(grid.row(), grid.col());
-  for (std::int64_t r = 0; r < own.size; ++r) {
-    const std::int64_t row = order.rows.inverse(own.begin + r);  // the input's row
-    for (std::int64_t l = 0; l < w_own.cols; ++l) w(row, l) = w_own(r, l);
+  std::vector<std::int64_t> input_rows(static_cast<size_t>(own.size));
+  for (std::int64_t r = 0; r < own.size; ++r) input_rows[r] = order.rows.inverse(own.begin + r);
+  const std::vector<double> values =
+      comm::gather_rows_to_root(grid.all(), w_own.data(), own.size, w_own.cols);
+  const std::vector<std::int64_t> rows =
+      comm::gather_rows_to_root(grid.all(), input_rows.data(), own.size, std::int64_t{1});
+  if (grid.rank() != 0) return LocalMatrix<double>();
+  LocalMatrix<double> w(dist.rows(), w_own.cols);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(i) * w.cols, w.cols,
+                w.values.begin() + rows[i] * w.cols);
   }
-  comm::allreduce_sum(grid.all(), w.data(), w.size());
+  return w;
+}
+
+// This rank's rows of a finished cell's W, read back from its file (a sweep
+// resumed within a k), as rows_in_double gave them. Collective over grid.all().
+LocalMatrix<double> own_rows_from_cell(const ProcessGrid& grid, const Distribution& dist,
+                                       const comm::InputOrder& order, const io::SweepCells& cells,
+                                       std::int64_t k, int replicate) {
+  const IndexRange own = dist.owned_w_rows(grid.row(), grid.col());
+  LocalMatrix<double> w(own.size, k);
+  comm::agree_on_failure(grid.all(), [&] {
+    cells.for_each_w_row(k, replicate, [&](std::int64_t row, const double* values) {
+      const std::int64_t internal = order.rows.forward(row);
+      if (internal >= own.begin && internal < own.end()) {
+        std::copy_n(values, k, w.values.begin() + (internal - own.begin) * k);
+      }
+    });
+  });
   return w;
 }
 
 // One (k, replicate) cell: replicate r starts from seed + r and holds out the
-// mask of holdout-seed + r, the same masks for every k. Collective over grid.all().
+// mask of holdout-seed + r, the same masks for every k. Returns the cell's
+// record and this rank's rows of its W. Collective over grid.all().
 template <typename T>
-selection::SweepCell run_cell(const ProcessGrid& grid, const Distribution& dist,
-                              const DataBlock<T>& v_block, const comm::InputOrder& order,
-                              const SelectRankOptions& options, std::int64_t k, int replicate) {
+std::pair<selection::SweepCell, LocalMatrix<double>> run_cell(
+    const ProcessGrid& grid, const Distribution& dist, const DataBlock<T>& v_block,
+    const comm::InputOrder& order, const SelectRankOptions& options, std::int64_t k,
+    int replicate) {
   const FactorizeOptions& f = options.factorize;
   SolverSettings settings = f.solver;
   settings.mask.holdout_seed = f.solver.mask.holdout_seed + static_cast<std::uint64_t>(replicate);
@@ -69,8 +110,7 @@ selection::SweepCell run_cell(const ProcessGrid& grid, const Distribution& dist,
   cell.heldout_error = result.heldout_error;
   cell.objective = result.objective;
   cell.iterations = result.iterations;
-  cell.w = whole_w(grid, dist, order, result.w_own);
-  return cell;
+  return {cell, rows_in_double(result.w_own)};
 }
 
 std::string table_line(const selection::RankRow& row, bool recommended) {
@@ -108,13 +148,17 @@ void finish_table(const SelectRankOptions& options, const ProgressPrinter& print
                          {options.replicates, options.min_stability,
                           options.factorize.solver.mask.holdout_fraction,
                           options.cell_fingerprint(), recommendation});
+    const picture::Raster curves = picture::draw_rank_sweep(rows, recommendation.k);
+    io::write_png_rgb(options.png_path(), curves.width, curves.height, curves.pixels,
+                      "--output (its .png)");
   });
   printer.message("   k  train error  held-out error (mean +- se)  stability");
   for (const selection::RankRow& row : rows) {
     printer.message(table_line(row, row.k == recommendation.k));
   }
   printer.message(recommendation.rule);
-  printer.message("wrote " + options.factorize.output + " and " + options.csv_path());
+  printer.message("wrote " + options.factorize.output + ", " + options.csv_path() + " and " +
+                  options.png_path());
 }
 
 // This rank's block of V, dense or sparse, read once for the whole sweep and
@@ -128,7 +172,9 @@ DataBlock<T> read_once(const ProcessGrid& grid, const Distribution& dist, io::Ma
     const std::int64_t panel_cols = local::sparse_panel_columns(
         dist.block_rows(0).size, dist.block_cols(0).size, input.stored_nonzeros() / grid.size(),
         f.rank, sizeof(T));
-    SparseBlock<T> block = input.read_sparse_block<T>({&dist, false, order, panel_cols}, report);
+    SparseBlock<T> block = input.read_sparse_block<T>(
+        {&dist, false, order, panel_cols, f.missing_nan}, report);
+    if (f.missing_nan) report_missing_entries(grid, block, printer);
     input.close();
     DataBlock<T> v(std::move(block));
     if (!f.missing_pattern.empty()) {
@@ -171,6 +217,10 @@ void sweep_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
   const int total = static_cast<int>(options.ranks.size()) * options.replicates;
   int done = 0;
   for (const std::int64_t k : options.ranks) {
+    // This rank's rows of each replicate's W (the stability's input), kept
+    // from this run or read back from the cell when a later replicate needs them.
+    std::vector<LocalMatrix<double>> own_w(static_cast<size_t>(options.replicates));
+    std::vector<bool> have_own_w(own_w.size(), false);
     for (int r = 0; r < options.replicates; ++r) {
       ++done;
       std::int64_t finished = 0;  // decided on rank 0, shared: every rank skips alike
@@ -190,9 +240,20 @@ void sweep_in(const ProcessGrid& grid, const Distribution& dist, io::MatrixSourc
         continue;
       }
       const double start = MPI_Wtime();
-      const selection::SweepCell cell = run_cell(grid, dist, v_block, order, options, k, r);
+      auto [cell, w_rows] = run_cell(grid, dist, v_block, order, options, k, r);
+      own_w[r] = std::move(w_rows);
+      have_own_w[r] = true;
+      for (int earlier = 0; earlier < r; ++earlier) {
+        if (!have_own_w[earlier]) {
+          own_w[earlier] = own_rows_from_cell(grid, dist, order, cells, k, earlier);
+          have_own_w[earlier] = true;
+        }
+        cell.matched_cosines.push_back(selection::matched_cosine(
+            comm::column_cosines(grid.all(), own_w[earlier], own_w[r]), k));
+      }
+      const LocalMatrix<double> whole_w = whole_w_on_root(grid, dist, order, own_w[r]);
       comm::agree_on_failure(grid.all(), [&] {
-        if (rank == 0) cells.write(cell, fingerprint);
+        if (rank == 0) cells.write(cell, whole_w, fingerprint);
       });
       printer.message(which + ": train error " + number_text("%.4e", cell.train_error) +
                       ", held-out error " + number_text("%.4e", cell.heldout_error) + ", " +
@@ -214,14 +275,11 @@ void run_select_rank(const SelectRankOptions& options) {
   if (!options.cells_only) {
     io::check_output_writable(MPI_COMM_WORLD, f.output, "--output");
     io::check_output_writable(MPI_COMM_WORLD, options.csv_path(), "--output (its .csv)");
+    io::check_output_writable(MPI_COMM_WORLD, options.png_path(), "--output (its .png)");
   }
   if (!options.table_only) {
     io::MatrixSource input = io::MatrixSource::open(MPI_COMM_WORLD, f.input, f.dataset, f.transpose);
     const io::MatrixShape shape = input.shape();
-    if (input.is_sparse() && (f.missing_nan || !f.solver.loss.is_frobenius())) {
-      throw UsageError("select-rank on sparse input takes --loss frobenius and no --missing nan "
-                       "(masked KL is dense only; give missing entries as --missing-pattern)");
-    }
     const std::int64_t largest = options.ranks.back();
     if (largest > std::min(shape.rows, shape.cols)) {
       throw UsageError("--ranks goes up to " + std::to_string(largest) + ", beyond min(m, n) = " +

@@ -117,6 +117,27 @@ void reduce_scatter_rows(MPI_Comm comm, const T* contributions,
   record_pieces<T>(Collective::kReduceScatter, counts, me);
 }
 
+template <typename T>
+std::vector<T> gather_rows_to_root(MPI_Comm comm, const T* mine, std::int64_t my_rows,
+                                   std::int64_t row_width, int root) {
+  int me = 0, ranks = 1;
+  MPI_Comm_rank(comm, &me);
+  MPI_Comm_size(comm, &ranks);
+  std::int64_t rows = my_rows;
+  std::vector<std::int64_t> piece_rows(static_cast<size_t>(ranks), 0);
+  // Every rank learns every count, so a total past INT_MAX throws everywhere.
+  GRIDNMF_MPI_CHECK(MPI_Allgather(&rows, 1, mpi::datatype<std::int64_t>(), piece_rows.data(), 1,
+                                  mpi::datatype<std::int64_t>(), comm));
+  std::vector<int> counts, offsets;
+  piece_layout(piece_rows, row_width, counts, offsets);
+  std::vector<T> gathered;
+  if (me == root) gathered.resize(static_cast<size_t>(offsets.back() + counts.back()));
+  GRIDNMF_MPI_CHECK(MPI_Gatherv(mine, checked_count(my_rows * row_width), mpi::datatype<T>(),
+                                gathered.data(), counts.data(), offsets.data(),
+                                mpi::datatype<T>(), root, comm));
+  return gathered;
+}
+
 template void allreduce_sum<double>(MPI_Comm, double*, std::int64_t);
 template void allreduce_sum<float>(MPI_Comm, float*, std::int64_t);
 template void allreduce_sum<std::int64_t>(MPI_Comm, std::int64_t*, std::int64_t);
@@ -130,6 +151,12 @@ template void allgather_rows<double>(MPI_Comm, const double*, const std::vector<
                                      std::int64_t, double*);
 template void allgather_rows<float>(MPI_Comm, const float*, const std::vector<std::int64_t>&,
                                     std::int64_t, float*);
+template std::vector<double> gather_rows_to_root<double>(MPI_Comm, const double*, std::int64_t,
+                                                         std::int64_t, int);
+template std::vector<std::int64_t> gather_rows_to_root<std::int64_t>(MPI_Comm,
+                                                                     const std::int64_t*,
+                                                                     std::int64_t, std::int64_t,
+                                                                     int);
 template void reduce_scatter_rows<double>(MPI_Comm, const double*,
                                           const std::vector<std::int64_t>&, std::int64_t,
                                           double*);

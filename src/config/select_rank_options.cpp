@@ -94,13 +94,21 @@ void SelectRankOptions::validate() const {
   factorize.validate();
 }
 
-std::string SelectRankOptions::csv_path() const {
-  const std::string& table = factorize.output;
+namespace {
+
+// The table's path with another extension.
+std::string beside_table(const std::string& table, const char* extension) {
   const std::size_t dot = table.find_last_of('.');
   const std::size_t slash = table.find_last_of('/');
   const bool has_extension = dot != std::string::npos && (slash == std::string::npos || dot > slash);
-  return (has_extension ? table.substr(0, dot) : table) + ".csv";
+  return (has_extension ? table.substr(0, dot) : table) + extension;
 }
+
+}  // namespace
+
+std::string SelectRankOptions::csv_path() const { return beside_table(factorize.output, ".csv"); }
+
+std::string SelectRankOptions::png_path() const { return beside_table(factorize.output, ".png"); }
 
 std::string SelectRankOptions::cell_fingerprint() const {
   const FactorizeOptions& f = factorize;
@@ -123,7 +131,9 @@ std::string SelectRankOptions::cell_fingerprint() const {
        << "missing = " << (f.missing_nan ? "nan" : "error") << "\n"
        << "missing-pattern = " << f.missing_pattern << "\n"
        << "holdout = " << f.solver.mask.holdout_fraction << "\n"
-       << "holdout-seed = " << f.solver.mask.holdout_seed << "\n";
+       << "holdout-seed = " << f.solver.mask.holdout_seed << "\n"
+       // Cells since the distributed stability hold their matched cosines.
+       << "cell-format = 2\n";
   return text.str();
 }
 

@@ -178,7 +178,8 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
                         std::to_string(minor) + " is outside 0.." +
                         std::to_string(layout.minor_count() - 1));
           }
-          const double value = values[e];
+          const bool missing = target.nan_is_missing && std::isnan(values[e]);
+          const double value = missing ? -0.0 : values[e];
           if (!(value >= 0.0) || !std::isfinite(value)) {
             throw Error(where + "/data[" + std::to_string(position) + "] = " +
                         std::to_string(value) + ": values must be finite and non-negative");
@@ -188,7 +189,7 @@ SparseBlock<T> read_sparse_block(MPI_Comm comm, hid_t file, const std::string& p
                         std::to_string(value) + " is beyond the range of --precision " +
                         (sizeof(T) == 4 ? "float32" : "float64") + "; use float64");
           }
-          if (value == 0.0) {
+          if (value == 0.0 && !missing) {
             zeros += counting ? 1 : 0;
             continue;
           }

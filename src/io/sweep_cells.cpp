@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
@@ -33,7 +34,26 @@ bool SweepCells::has(std::int64_t k, int replicate) const {
   return std::filesystem::is_regular_file(path_of(k, replicate), error);
 }
 
-void SweepCells::write(const selection::SweepCell& cell, const std::string& fingerprint) const {
+namespace {
+
+// A 1-D float64 dataset of `values` (at least one).
+void write_vector(hid_t file, const char* name, const std::vector<double>& values,
+                  const std::string& what) {
+  const hsize_t extent[1] = {static_cast<hsize_t>(values.size())};
+  Hdf5Handle space(H5Screate_simple(1, extent, nullptr), H5Sclose, what);
+  Hdf5Handle data(H5Dcreate2(file, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                             H5P_DEFAULT),
+                  H5Dclose, what);
+  check_hdf5(H5Dwrite(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                      values.data()),
+             what);
+  data.close(what);
+}
+
+}  // namespace
+
+void SweepCells::write(const selection::SweepCell& cell, const LocalMatrix<double>& w,
+                       const std::string& fingerprint) const {
   const std::string path = path_of(cell.k, cell.replicate);
   // The pid keeps two writers of one cell (a duplicated array task) apart.
   const std::string temporary = path + ".tmp" + std::to_string(getpid());
@@ -41,16 +61,18 @@ void SweepCells::write(const selection::SweepCell& cell, const std::string& fing
   try {
     Hdf5Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
                     H5Fclose, what);
-    const hsize_t extent[2] = {static_cast<hsize_t>(cell.w.rows),
-                               static_cast<hsize_t>(cell.w.cols)};
+    const hsize_t extent[2] = {static_cast<hsize_t>(w.rows), static_cast<hsize_t>(w.cols)};
     Hdf5Handle space(H5Screate_simple(2, extent, nullptr), H5Sclose, what);
     Hdf5Handle data(H5Dcreate2(file.get(), "W", H5T_IEEE_F64LE, space.get(), H5P_DEFAULT,
                                H5P_DEFAULT, H5P_DEFAULT),
                     H5Dclose, what);
     check_hdf5(H5Dwrite(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                        cell.w.data()),
+                        w.data()),
                what);
     data.close(what);
+    if (!cell.matched_cosines.empty()) {
+      write_vector(file.get(), "matched_cosine", cell.matched_cosines, what);
+    }
     write_attribute(file.get(), "k", cell.k);
     write_attribute(file.get(), "replicate", static_cast<std::int64_t>(cell.replicate));
     write_attribute(file.get(), "train_error", cell.train_error);
@@ -85,18 +107,53 @@ selection::SweepCell SweepCells::read(std::int64_t k, int replicate,
   cell.heldout_error = read_double_attribute(file.get(), "heldout_error");
   cell.objective = read_double_attribute(file.get(), "objective");
   cell.iterations = static_cast<int>(read_int_attribute(file.get(), "iterations"));
+  if (cell.k != k || cell.replicate != replicate) {
+    throw Error(what + ": it holds k = " + std::to_string(cell.k) + ", replicate " +
+                std::to_string(cell.replicate));
+  }
+  cell.matched_cosines.resize(static_cast<size_t>(replicate));
+  if (replicate > 0) {
+    Hdf5Handle data(H5Dopen2(file.get(), "matched_cosine", H5P_DEFAULT), H5Dclose, what);
+    Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, what);
+    if (H5Sget_simple_extent_npoints(space.get()) != replicate) {
+      throw Error(what + ": /matched_cosine does not hold one value per earlier replicate");
+    }
+    check_hdf5(H5Dread(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                       cell.matched_cosines.data()),
+               what);
+  }
+  return cell;
+}
+
+void SweepCells::for_each_w_row(
+    std::int64_t k, int replicate,
+    const std::function<void(std::int64_t, const double*)>& take) const {
+  const std::string path = path_of(k, replicate);
+  const std::string what = "cannot read /W of sweep cell '" + path + "'";
+  Hdf5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, what);
   Hdf5Handle data(H5Dopen2(file.get(), "W", H5P_DEFAULT), H5Dclose, what);
   Hdf5Handle space(H5Dget_space(data.get()), H5Sclose, what);
   hsize_t extent[2] = {0, 0};
   if (H5Sget_simple_extent_ndims(space.get()) != 2) throw Error(what + ": /W is not 2-D");
   H5Sget_simple_extent_dims(space.get(), extent, nullptr);
-  if (static_cast<std::int64_t>(extent[1]) != k || cell.k != k) {
+  if (static_cast<std::int64_t>(extent[1]) != k) {
     throw Error(what + ": it does not hold k = " + std::to_string(k) + " components");
   }
-  cell.w = LocalMatrix<double>(static_cast<std::int64_t>(extent[0]), k);
-  check_hdf5(H5Dread(data.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, cell.w.data()),
-             what);
-  return cell;
+  constexpr hsize_t kRowsPerRead = 4096;
+  std::vector<double> rows(static_cast<size_t>(std::min(kRowsPerRead, extent[0]) * extent[1]));
+  for (hsize_t first = 0; first < extent[0]; first += kRowsPerRead) {
+    const hsize_t start[2] = {first, 0};
+    const hsize_t count[2] = {std::min(kRowsPerRead, extent[0] - first), extent[1]};
+    check_hdf5(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+               what);
+    Hdf5Handle memory(H5Screate_simple(2, count, nullptr), H5Sclose, what);
+    check_hdf5(H5Dread(data.get(), H5T_NATIVE_DOUBLE, memory.get(), space.get(), H5P_DEFAULT,
+                       rows.data()),
+               what);
+    for (hsize_t r = 0; r < count[0]; ++r) {
+      take(static_cast<std::int64_t>(first + r), rows.data() + r * extent[1]);
+    }
+  }
 }
 
 }  // namespace gridnmf::io

@@ -24,7 +24,8 @@ MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const T* v, std::int64_t rows,
                             std::int64_t cols, std::int64_t k,
                             const std::vector<std::int64_t>& row_ids,
                             const std::vector<std::int64_t>& col_ids, const HoldoutMask& holdout)
-    : scheme_(scheme), v_(v), rows_(rows), cols_(cols), k_(k), holdout_(holdout) {
+    : scheme_(scheme), sampled_(scheme != MaskedScheme::kKullbackLeiblerMu), v_(v), rows_(rows),
+      cols_(cols), k_(k), holdout_(holdout) {
   if (holdout_.active()) {
     row_keys_.resize(static_cast<size_t>(rows_));
     col_keys_.resize(static_cast<size_t>(cols_));
@@ -42,6 +43,7 @@ MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const T* v, std::int64_t rows,
     }
     unobserved_rows_.assign(static_cast<size_t>(rows_ + 1), 0);
     gram_.resize(static_cast<size_t>(k_ * k_));
+    gram_other_.resize(gram_.size());
     // The GEMM shape the unmasked driver uses on this machine.
     dense_products_.emplace(preferred_product_layout(), rows_, cols_, k_);
   } else {
@@ -68,7 +70,10 @@ MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const T* v, std::int64_t rows,
         counts_.observed_sum_of_squares += square;
       }
       if (!observed && sampled()) {
-        unobserved_cols_.push_back(static_cast<std::int32_t>(c));  // its value stays in V
+        // Its value too: the corrections never read V, whose unobserved
+        // entries are scattered over the whole block.
+        unobserved_cols_.push_back(static_cast<std::int32_t>(c));
+        unobserved_values_.push_back(value);
       }
     }
     if (sampled()) unobserved_rows_[r + 1] = static_cast<std::int64_t>(unobserved_cols_.size());
@@ -86,24 +91,13 @@ void MaskedTerms<T>::build_column_list() {
   for (const std::int32_t c : unobserved_cols_) ++unobserved_col_start_[c + 1];
   for (std::int64_t c = 0; c < cols_; ++c) unobserved_col_start_[c + 1] += unobserved_col_start_[c];
   unobserved_row_index_.resize(unobserved_cols_.size());
-  const bool with_values = !unobserved_values_.empty();  // sparse: V has no place for them
-  unobserved_col_values_.resize(with_values ? unobserved_cols_.size() : 0);
-  // Scratch for the longest line of either list.
-  std::int64_t longest = 0;
-  for (std::int64_t r = 0; r < rows_; ++r)
-    longest = std::max(longest, unobserved_rows_[r + 1] - unobserved_rows_[r]);
-  for (std::int64_t c = 0; c < cols_; ++c)
-    longest = std::max(longest, unobserved_col_start_[c + 1] - unobserved_col_start_[c]);
-  line_rows_.resize(static_cast<size_t>(longest * k_));
-  line_p_.resize(static_cast<size_t>(longest));
-  line_numer_.resize(static_cast<size_t>(longest));
-  line_denom_.resize(static_cast<size_t>(longest));
+  unobserved_col_values_.resize(unobserved_cols_.size());
   std::vector<std::int64_t> next(unobserved_col_start_.begin(), unobserved_col_start_.end() - 1);
   for (std::int64_t r = 0; r < rows_; ++r) {
     for (std::int64_t e = unobserved_rows_[r]; e < unobserved_rows_[r + 1]; ++e) {
       const std::int64_t at = next[unobserved_cols_[e]]++;
       unobserved_row_index_[at] = static_cast<std::int32_t>(r);
-      if (with_values) unobserved_col_values_[at] = unobserved_values_[e];
+      unobserved_col_values_[at] = unobserved_values_[e];
     }
   }
 }
@@ -112,14 +106,16 @@ template <typename T>
 MaskedTerms<T>::MaskedTerms(MaskedScheme scheme, const SparseBlock<T>& v, std::int64_t k,
                             const std::vector<std::int64_t>& row_ids,
                             const std::vector<std::int64_t>& col_ids, const HoldoutMask& holdout)
-    : scheme_(scheme), v_(nullptr), rows_(v.rows), cols_(v.cols), k_(k), holdout_(holdout),
-      tile_rows_(0), tile_cols_(0), sparse_(&v) {
-  if (!sampled()) throw std::invalid_argument("masked KL needs a dense block");
+    : scheme_(scheme), sampled_(true), v_(nullptr), rows_(v.rows), cols_(v.cols), k_(k),
+      holdout_(holdout), tile_rows_(0), tile_cols_(0), sparse_(&v) {
   row_keys_.resize(static_cast<size_t>(rows_));
   col_keys_.resize(static_cast<size_t>(cols_));
   for (std::int64_t r = 0; r < rows_; ++r) row_keys_[r] = holdout_.row_key(row_ids[r]);
   for (std::int64_t c = 0; c < cols_; ++c) col_keys_[c] = HoldoutMask::col_key(col_ids[c]);
   gram_.resize(static_cast<size_t>(k_ * k_));
+  gram_other_.resize(gram_.size());
+  column_sum_.resize(static_cast<size_t>(k_));
+  other_sum_.resize(static_cast<size_t>(k_));
   heldout_per_row_.assign(static_cast<size_t>(rows_), 0);
   pending_.resize(static_cast<size_t>(rows_));
   double sum_of_squares = 0.0;
@@ -252,9 +248,18 @@ MaskedSums MaskedTerms<T>::transform_tile(std::int64_t r0, std::int64_t c0, std:
 template <typename T>
 MaskedSums MaskedTerms<T>::run_sampled(bool h_side, const T* w, const T* ht, T* numer, T* denom,
                                        bool with_sums) {
-  const bool mu = scheme_ == MaskedScheme::kFrobeniusMu;
-  // The full products: numer = V^T W_i (H half) or V Ht_j (W half).
-  if (sparse_ != nullptr) {
+  const bool kl = scheme_ == MaskedScheme::kKullbackLeiblerMu;  // sparse blocks only
+  const std::int64_t out_rows = h_side ? cols_ : rows_;
+  // The full products: numer = V^T W_i (H half) or V Ht_j (W half); for KL
+  // the quotients at the stored entries.
+  SampledSums sampled;
+  if (kl) {
+    if (h_side) {
+      kl_numerator_h_side(*sparse_, w, ht, k_, numer, with_sums ? &sampled : nullptr);
+    } else {
+      kl_numerator_w_side(*sparse_, w, ht, k_, numer, with_sums ? &sampled : nullptr);
+    }
+  } else if (sparse_ != nullptr) {
     if (h_side) {
       sparse_transposed_times(*sparse_, w, k_, numer);
     } else {
@@ -269,78 +274,69 @@ MaskedSums MaskedTerms<T>::run_sampled(bool h_side, const T* w, const T* ht, T* 
   double block_squared_error = 0.0;
   if (with_sums) {
     // ||V - P||^2 over the whole block = ||V||^2 - 2 <V, W_i H_j> + <W_i^T W_i, H_j H_j^T>.
-    const double cross = h_side ? dot(numer, ht, cols_ * k_) : dot(numer, w, rows_ * k_);
-    std::vector<T> gram_h(static_cast<size_t>(k_ * k_));
+    const double cross = kl ? sampled.cross_term
+                            : h_side ? dot(numer, ht, cols_ * k_) : dot(numer, w, rows_ * k_);
     gram(w, rows_, k_, gram_.data());
-    gram(ht, cols_, k_, gram_h.data());
-    block_squared_error = block_sum_of_squares_ - 2.0 * cross + dot(gram_.data(), gram_h.data(), k_ * k_);
+    gram(ht, cols_, k_, gram_other_.data());
+    block_squared_error =
+        block_sum_of_squares_ - 2.0 * cross + dot(gram_.data(), gram_other_.data(), k_ * k_);
   }
-  if (mu) {
+  if (scheme_ == MaskedScheme::kFrobeniusMu) {
     // The Gram term: (W_i^T W_i) applied to Ht_j, or W_i to (H_j H_j^T).
     if (h_side) {
       if (!with_sums) gram(w, rows_, k_, gram_.data());  // else formed just above
       gemm(false, false, cols_, k_, k_, T(1), ht, k_, gram_.data(), k_, T(0), denom, k_);
     } else {
-      gram(ht, cols_, k_, gram_.data());
-      gemm(false, false, rows_, k_, k_, T(1), w, k_, gram_.data(), k_, T(0), denom, k_);
+      gram(ht, cols_, k_, gram_other_.data());
+      gemm(false, false, rows_, k_, k_, T(1), w, k_, gram_other_.data(), k_, T(0), denom, k_);
     }
   }
-  // The unobserved entries out again, at the sampled product. Each half
-  // walks the list along its output's rows (columns of V for the H half), so
-  // the output row and its own factor row stay in cache and only the other
-  // factor's rows are visited at random.
-  const bool by_column = h_side;
-  const std::vector<std::int64_t>& start = by_column ? unobserved_col_start_ : unobserved_rows_;
-  const std::vector<std::int32_t>& index = by_column ? unobserved_row_index_ : unobserved_cols_;
-  const std::vector<T>& values = by_column ? unobserved_col_values_ : unobserved_values_;
-  const T* own_factor = by_column ? ht : w;
-  const T* other_factor = by_column ? w : ht;
-  const std::int64_t lines = by_column ? cols_ : rows_;
-  double unobserved_squared_error = 0.0;
-  for (std::int64_t line = 0; line < lines; ++line) {
-    const std::int64_t first = start[line];
-    const std::int64_t count = start[line + 1] - first;
-    if (count == 0) continue;
-    // The other factor's rows of this line's entries, gathered, so the dot
-    // products and the corrections are BLAS calls (AVX2 and FMA where the
-    // BLAS has them; the portable build of this file has neither).
-    T* x = line_rows_.data();
-    for (std::int64_t q = 0; q < count; ++q) {
-      const T* row = other_factor + static_cast<std::int64_t>(index[first + q]) * k_;
-      std::copy(row, row + k_, x + q * k_);
+  double block_model_sum = 0.0;  // sum of W_i H_j over the block (KL)
+  if (kl) {
+    // W_i^T 1 (H half) or Ht_j^T 1 (W half) in every row of the denominator.
+    column_sums(h_side ? w : ht, h_side ? rows_ : cols_, k_, column_sum_.data());
+    for (std::int64_t r = 0; r < out_rows; ++r) {
+      std::copy(column_sum_.begin(), column_sum_.end(), denom + r * k_);
     }
-    T* p = line_p_.data();
-    gemm(false, false, count, 1, k_, T(1), x, k_, own_factor + line * k_, 1, T(0), p, 1);
-    T* numer_coef = line_numer_.data();
-    T* denom_coef = line_denom_.data();
-    for (std::int64_t q = 0; q < count; ++q) {
-      // Unobserved and not missing is held out.
-      const std::int64_t other = index[first + q];
-      const T stored = sparse_ != nullptr ? values[first + q]
-                       : by_column      ? v_[other * cols_ + line]
-                                        : v_[line * cols_ + other];
-      const T v = is_missing(stored) ? T(0) : stored;
-      if (with_sums) {
-        const double e2 = (static_cast<double>(v) - p[q]) * (static_cast<double>(v) - p[q]);
-        unobserved_squared_error += e2;
-        if (!is_missing(stored)) sums.heldout_squared_error += e2;
+    if (with_sums) {
+      column_sums(h_side ? ht : w, h_side ? cols_ : rows_, k_, other_sum_.data());
+      for (std::int64_t l = 0; l < k_; ++l) {
+        block_model_sum += static_cast<double>(column_sum_[l]) * other_sum_[l];
       }
-      // MU: numer -= v x, denom -= p x; imputed: numer += (p - v) x.
-      numer_coef[q] = mu ? -v : p[q] - v;
-      denom_coef[q] = -p[q];
     }
-    gemm(true, false, k_, 1, count, T(1), x, k_, numer_coef, 1, T(1), numer + line * k_, 1);
-    if (mu) gemm(true, false, k_, 1, count, T(1), x, k_, denom_coef, 1, T(1), denom + line * k_, 1);
   }
-  if (mu) {
-    // Each block's W_i^T (M .* P) is a sum of non-negative terms: rounding
-    // in the subtraction must not make it negative.
-    const std::int64_t out_rows = h_side ? cols_ : rows_;
+  // The unobserved entries out again, at the sampled product, in one pass
+  // over their list: each half walks it along its output's rows (columns of
+  // V for the H half), so the output row and its own factor row stay in
+  // cache and only the other factor's rows are visited at random.
+  const UnobservedLines<T> list =
+      h_side ? UnobservedLines<T>{cols_, unobserved_col_start_.data(),
+                                  unobserved_row_index_.data(), unobserved_col_values_.data()}
+             : UnobservedLines<T>{rows_, unobserved_rows_.data(), unobserved_cols_.data(),
+                                  unobserved_values_.data()};
+  const UnobservedCorrection kind = kl ? UnobservedCorrection::kKullbackLeibler
+                                    : scheme_ == MaskedScheme::kFrobeniusMu
+                                        ? UnobservedCorrection::kFrobeniusMu
+                                        : UnobservedCorrection::kImputed;
+  UnobservedSums unobserved;
+  correct_unobserved(kind, list, h_side ? ht : w, h_side ? w : ht, k_, numer,
+                     scheme_ == MaskedScheme::kImputed ? nullptr : denom,
+                     with_sums ? &unobserved : nullptr);
+  if (scheme_ != MaskedScheme::kImputed) {
+    // Each block's denominator is a sum of non-negative terms: rounding in
+    // the subtraction must not make it negative.
     for (std::int64_t i = 0; i < out_rows * k_; ++i) denom[i] = std::max(denom[i], T(0));
   }
   if (with_sums) {
-    sums.squared_error = block_squared_error - unobserved_squared_error;
-    sums.loss = 0.5 * sums.squared_error;
+    sums.squared_error = block_squared_error - unobserved.squared_error;
+    sums.heldout_squared_error = unobserved.heldout_squared_error;
+    if (kl) {
+      sums.loss = sampled.log_terms - unobserved.heldout_log_terms + block_model_sum -
+                  unobserved.model;
+      sums.heldout_divergence = unobserved.heldout_divergence;
+    } else {
+      sums.loss = 0.5 * sums.squared_error;
+    }
   }
   return sums;
 }

@@ -20,6 +20,10 @@ namespace gridnmf::local {
   template <typename T>                                                                     \
   void kl_numerator_w_side(const SparseBlock<T>& a, const T* w, const T* ht, std::int64_t k, \
                            T* numer, SampledSums* sums);                                    \
+  template <typename T>                                                                     \
+  void correct_unobserved(UnobservedCorrection kind, const UnobservedLines<T>& list,        \
+                          const T* own, const T* other, std::int64_t k, T* numer, T* denom, \
+                          UnobservedSums* sums);                                            \
   }
 GRIDNMF_DECLARE_SPARSE_KERNELS(generic)
 #ifdef GRIDNMF_HASWELL_KERNELS
@@ -82,6 +86,13 @@ void kl_numerator_w_side(const SparseBlock<T>& a, const T* w, const T* ht, std::
                          T* numer, SampledSums* sums) {
   GRIDNMF_DISPATCH(kl_numerator_w_side, a, w, ht, k, numer, sums);
 }
+
+template <typename T>
+void correct_unobserved(UnobservedCorrection kind, const UnobservedLines<T>& list, const T* own,
+                        const T* other, std::int64_t k, T* numer, T* denom,
+                        UnobservedSums* sums) {
+  GRIDNMF_DISPATCH(correct_unobserved, kind, list, own, other, k, numer, denom, sums);
+}
 #undef GRIDNMF_DISPATCH
 
 #define GRIDNMF_INSTANTIATE_SPARSE(T)                                                           \
@@ -90,7 +101,9 @@ void kl_numerator_w_side(const SparseBlock<T>& a, const T* w, const T* ht, std::
   template void kl_numerator_h_side<T>(const SparseBlock<T>&, const T*, const T*, std::int64_t, \
                                        T*, SampledSums*);                                     \
   template void kl_numerator_w_side<T>(const SparseBlock<T>&, const T*, const T*, std::int64_t, \
-                                       T*, SampledSums*);
+                                       T*, SampledSums*);                                     \
+  template void correct_unobserved<T>(UnobservedCorrection, const UnobservedLines<T>&,        \
+                                      const T*, const T*, std::int64_t, T*, T*, UnobservedSums*);
 GRIDNMF_INSTANTIATE_SPARSE(double)
 GRIDNMF_INSTANTIATE_SPARSE(float)
 #undef GRIDNMF_INSTANTIATE_SPARSE

@@ -5,42 +5,13 @@
 #include <cstdio>
 #include <map>
 #include <stdexcept>
+#include <string>
 
 #include "gridnmf/unmix/assignment.hpp"
 
 namespace gridnmf::selection {
 
 namespace {
-
-// The columns of w scaled to unit length (a zero column stays zero).
-LocalMatrix<double> unit_columns(const LocalMatrix<double>& w) {
-  LocalMatrix<double> u = w;
-  for (std::int64_t l = 0; l < w.cols; ++l) {
-    double norm = 0.0;
-    for (std::int64_t r = 0; r < w.rows; ++r) norm += w(r, l) * w(r, l);
-    norm = std::sqrt(norm);
-    for (std::int64_t r = 0; r < w.rows; ++r) u(r, l) = norm > 0 ? w(r, l) / norm : 0.0;
-  }
-  return u;
-}
-
-// Mean cosine of the best one-to-one matching of the columns of a and b.
-double matched_cosine(const LocalMatrix<double>& a, const LocalMatrix<double>& b) {
-  const int k = static_cast<int>(a.cols);
-  std::vector<double> cosine(static_cast<size_t>(k * k)), cost(cosine.size());
-  for (int i = 0; i < k; ++i) {
-    for (int j = 0; j < k; ++j) {
-      double dot = 0.0;
-      for (std::int64_t r = 0; r < a.rows; ++r) dot += a(r, i) * b(r, j);
-      cosine[i * k + j] = dot;
-      cost[i * k + j] = -dot;  // minimum cost = maximum similarity
-    }
-  }
-  const std::vector<int> match = unmix::solve_assignment(cost, k);
-  double sum = 0.0;
-  for (int i = 0; i < k; ++i) sum += cosine[i * k + match[i]];
-  return sum / k;
-}
 
 void mean_and_sd(const std::vector<double>& x, double& mean, double& sd) {
   mean = 0.0;
@@ -59,19 +30,13 @@ std::string number(const char* format, double value) {
 
 }  // namespace
 
-double matched_cosine_stability(const std::vector<const LocalMatrix<double>*>& ws) {
-  if (ws.size() < 2) return 1.0;
-  std::vector<LocalMatrix<double>> units;
-  for (const LocalMatrix<double>* w : ws) units.push_back(unit_columns(*w));
+double matched_cosine(const std::vector<double>& cosines, std::int64_t k) {
+  std::vector<double> cost(cosines.size());
+  for (size_t i = 0; i < cosines.size(); ++i) cost[i] = -cosines[i];  // most similar = cheapest
+  const std::vector<int> match = unmix::solve_assignment(cost, static_cast<int>(k));
   double sum = 0.0;
-  int pairs = 0;
-  for (size_t a = 0; a < units.size(); ++a) {
-    for (size_t b = a + 1; b < units.size(); ++b) {
-      sum += matched_cosine(units[a], units[b]);
-      ++pairs;
-    }
-  }
-  return sum / pairs;
+  for (std::int64_t i = 0; i < k; ++i) sum += cosines[i * k + match[i]];
+  return sum / static_cast<double>(k);
 }
 
 std::vector<RankRow> summarize(const std::vector<SweepCell>& cells) {
@@ -85,16 +50,31 @@ std::vector<RankRow> summarize(const std::vector<SweepCell>& cells) {
     row.k = k;
     row.replicates = static_cast<int>(group.size());
     std::vector<double> train, heldout;
-    std::vector<const LocalMatrix<double>*> ws;
     for (const SweepCell* cell : group) {
       train.push_back(cell->train_error);
       heldout.push_back(cell->heldout_error);
-      ws.push_back(&cell->w);
     }
     mean_and_sd(train, row.train_mean, row.train_sd);
     mean_and_sd(heldout, row.heldout_mean, row.heldout_sd);
     row.heldout_se = row.heldout_sd / std::sqrt(static_cast<double>(row.replicates));
-    row.stability = matched_cosine_stability(ws);
+    // Pairs (a, b), a < b, in order: cell b holds its cosine with a.
+    double sum = 0.0;
+    int pairs = 0;
+    for (size_t a = 0; a < group.size(); ++a) {
+      for (size_t b = a + 1; b < group.size(); ++b) {
+        const std::vector<double>& cosines = group[b]->matched_cosines;
+        const int earlier = group[a]->replicate;
+        if (earlier < 0 || static_cast<size_t>(earlier) >= cosines.size()) {
+          throw std::invalid_argument("summarize: the cell of k = " + std::to_string(k) +
+                                      ", replicate " + std::to_string(group[b]->replicate) +
+                                      " has no matched cosine with replicate " +
+                                      std::to_string(earlier));
+        }
+        sum += cosines[static_cast<size_t>(earlier)];
+        ++pairs;
+      }
+    }
+    row.stability = pairs > 0 ? sum / pairs : 1.0;
     rows.push_back(row);
   }
   return rows;

@@ -238,6 +238,53 @@ class MasksAndSelectRank(unittest.TestCase):
             "--max-iter", 100, "--precision", "float32", "--output", out, "--quiet")
         self.assertEqual(table(out)[1]["recommended_k"], 3)
 
+    def test_sparse_kl_select_rank_on_topic_counts(self):
+        """select-rank --loss kl on a sparse count matrix (documents x words
+        drawn from 3 topics): masked KL MU at the nonzeros only."""
+        rng = np.random.default_rng(21)
+        topics = rng.dirichlet(np.full(90, 0.05), size=3)  # 3 x words
+        mixtures = rng.dirichlet(np.full(3, 0.3), size=80)  # documents x 3
+        counts = rng.poisson(60 * mixtures @ topics).astype(float)
+        path = self.path("counts.h5")
+        write_csr(path, counts)
+        out = self.path("kl_sparse_table.h5")
+        done = run(2, "select-rank", "--input", path, "--ranks", "2:5", "--replicates", 3,
+                   "--algorithm", "mu", "--loss", "kl", "--holdout", 0.1, "--max-iter", 200,
+                   "--output", out)
+        self.assertIn("loss kl,", done.stdout)
+        rows, attrs = table(out)
+        self.assertEqual(list(rows["k"]), [2, 3, 4, 5])
+        self.assertTrue(np.all(np.isfinite(rows["heldout_error_mean"])))
+        self.assertEqual(attrs["recommended_k"], 3)
+
+    def test_missing_nan_on_sparse_input_with_kl(self):
+        """--missing nan on sparse input: stored NaN values are missing
+        entries; the training error counts the other entries only."""
+        rng = np.random.default_rng(22)
+        dense = (rng.random((40, 31)) < 0.4) * rng.integers(1, 9, (40, 31)).astype(float)
+        missing = (dense > 0) & (rng.random(dense.shape) < 0.15)
+        given = dense.copy()
+        given[missing] = np.nan
+        path = self.path("nan_sparse.h5")
+        write_csr(path, given)
+        for ranks in (1, 3):
+            with self.subTest(ranks=ranks):
+                out = self.path(f"nan_sparse_{ranks}.h5")
+                done = run(ranks, "factorize", "--input", path, "--rank", 3, "--missing", "nan",
+                           "--loss", "kl", "--max-iter", 40, "--tol", 0, "--output", out)
+                self.assertIn(f"{missing.sum()} missing (NaN) entries", done.stdout)
+                with h5py.File(out, "r") as f:
+                    wh = f["W"][()] @ f["H"][()]
+                    self.assertEqual(f.attrs["missing_entries"], missing.sum())
+                    observed = ~missing
+                    train = (np.linalg.norm((dense - wh)[observed])
+                             / np.linalg.norm(dense[observed]))
+                    self.assertAlmostEqual(f.attrs["relative_error"] / train, 1.0, places=10)
+                    y = wh[observed]
+                    v = dense[observed]
+                    kl = np.sum(np.where(v > 0, v * np.log(np.where(v > 0, v, 1) / y), 0) - v + y)
+                    self.assertAlmostEqual(f.attrs["objective"] / kl, 1.0, places=9)
+
     def test_killed_sweep_resumes_to_the_same_table(self):
         out = self.path("killed.h5")
         job = Job(2, *self.sweep_args(out, "killed.sweep"))
@@ -269,6 +316,49 @@ class MasksAndSelectRank(unittest.TestCase):
             "--sweep-dir", self.path("split.sweep"),
             "--table-only", "--quiet")
         self.assert_same_table(merged)
+
+    def test_select_rank_draws_the_three_curves(self):
+        """TABLE.png beside the table: 800 x 660 RGB, the recommended k's
+        column dashed in the marker colour (214, 39, 40), no other k's."""
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.image
+        picture = (matplotlib.image.imread(self.path("full.png"))[:, :, :3] * 255).round()
+        self.assertEqual(picture.shape, (660, 800, 3))
+        recommended = int(table(self.uninterrupted)[1]["recommended_k"])
+
+        def column(k, first=3, last=5):  # include/gridnmf/picture/rank_sweep_picture.hpp
+            return 130 + (k - first) * 620 // (last - first)
+
+        def marker_pixels(k):  # below the title line, which is in the marker colour too
+            return int(np.all(picture[45:, column(k)] == (214, 39, 40), axis=1).sum())
+
+        self.assertGreater(marker_pixels(recommended), 100)
+        for k in {3, 4, 5} - {recommended}:
+            self.assertEqual(marker_pixels(k), 0, k)
+
+    def test_select_rank_help_describes_the_sweep(self):
+        done = run(1, "select-rank", "--help")
+        text = " ".join(done.stdout.split())  # the help wraps lines
+        self.assertIn("--output arg HDF5 file to write the sweep's table to", text)
+        self.assertIn("TABLE.csv, TABLE.png", text)
+        self.assertNotIn("W, H and the run record", text)
+        self.assertIn("--tol arg (=1e-05)", text)
+        self.assertIn("--holdout arg (=0.05)", text)
+        self.assertIn("--min-stability arg (=0.8)", text)
+        for refused in ("--checkpoint", "--resume", "--restarts", "--report", "--rank arg",
+                        "--n-components", "--pg-tol", "--sparseness-w"):
+            self.assertNotIn(refused, text)
+        # Still parsed, and refused with the reason.
+        done = run(1, "select-rank", "--input", self.sweep, "--ranks", "2:3", "--output",
+                   self.path("never.h5"), "--checkpoint", self.path("c.h5"), expect=2)
+        self.assertIn("checkpoints per cell", done.stderr)
+        # No float noise in any command's defaults.
+        for command in ("factorize", "select-rank", "unmix", "pca", "images", "top", "transform",
+                        "evaluate", "generate", "convert"):
+            with self.subTest(command=command):
+                shown = run(1, command, "--help").stdout
+                self.assertNotRegex(shown, r"\(=[0-9.e+-]*(00000|99999)[0-9]")
 
     def test_bad_options_fail_in_one_line_and_write_nothing(self):
         out = self.path("bad.h5")

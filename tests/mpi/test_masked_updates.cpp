@@ -263,20 +263,24 @@ MaskedRun run_sparse_masked(GridShape shape, const SyntheticProblem& problem, st
   return out;
 }
 
+// Masked Frobenius MU, imputed BPP and masked KL MU (beta 1) on sparse blocks.
 TEST(MaskedUpdates, SparseBlocksEqualSerialMaskedReferenceOnEveryGrid) {
-  for (const Algorithm algorithm : {Algorithm::kMu, Algorithm::kBpp}) {
+  const std::pair<Algorithm, double> rules[] = {
+      {Algorithm::kMu, 2.0}, {Algorithm::kBpp, 2.0}, {Algorithm::kMu, 1.0}};
+  for (const auto& [algorithm, beta] : rules) {
     for (const Case& c : kCases) {
       const SyntheticProblem problem{c.rows, c.cols, c.rank, c.noise, 7};
       const WholeMasks masks = whole_sparse_masks(problem);
-      const WholeRun expected = run_masked_reference(problem, masks, 11, algorithm, 2.0, 8);
+      const WholeRun expected = run_masked_reference(problem, masks, 11, algorithm, beta, 8);
       const double expected_heldout =
           reference::selected_relative_error(masks.v, masks.heldout, expected.w, expected.h);
       for (const GridShape shape : all_grid_shapes(world_size())) {
         if (shape.rows > c.rows || shape.cols > c.cols) continue;
         SCOPED_TRACE(shape.to_string() + " on " + std::to_string(c.rows) + "x" +
-                     std::to_string(c.cols) + ", sparse " + to_string(algorithm));
+                     std::to_string(c.cols) + ", sparse " + to_string(algorithm) + " beta " +
+                     std::to_string(beta));
         const MaskedRun got =
-            run_sparse_masked<double>(shape, problem, 11, masked_settings(algorithm, 2.0, 8));
+            run_sparse_masked<double>(shape, problem, 11, masked_settings(algorithm, beta, 8));
         EXPECT_LT(relative_difference(got.run.w, expected.w), 1e-10);
         EXPECT_LT(relative_difference(got.run.h, expected.h), 1e-10);
         EXPECT_EQ(got.heldout_entries, masks.heldout_count);
@@ -286,9 +290,53 @@ TEST(MaskedUpdates, SparseBlocksEqualSerialMaskedReferenceOnEveryGrid) {
              ++it) {
           EXPECT_NEAR(got.run.objectives[it], expected.objectives[it],
                       1e-9 * expected.objectives[it] + 1e-14);
+          EXPECT_NEAR(got.run.errors[it], expected.errors[it], 1e-9 * expected.errors[it] + 1e-14);
+          if (algorithm == Algorithm::kMu && it > 0) {  // MU never increases its objective
+            EXPECT_LE(got.run.objectives[it], got.run.objectives[it - 1] * (1 + 1e-12))
+                << "iteration " << it;
+          }
         }
       }
     }
+  }
+}
+
+// The held-out divergence of sparse masked KL is d_KL summed over the
+// held-out entries (nonzeros and sampled zeros).
+TEST(MaskedUpdates, SparseKullbackLeiblerHeldoutDivergenceIsSummedAtTheHeldoutEntries) {
+  const SyntheticProblem problem{37, 23, 4, 0.05, 7};
+  const WholeMasks masks = whole_sparse_masks(problem);
+  const WholeRun expected = run_masked_reference(problem, masks, 11, Algorithm::kMu, 1.0, 6);
+  const double expected_divergence = reference::masked_loss(
+      masks.v, masks.heldout, expected.w, expected.h, 1.0, local::beta_floor<double>());
+  for (const GridShape shape : all_grid_shapes(world_size())) {
+    SCOPED_TRACE(shape.to_string());
+    const ProcessGrid grid(MPI_COMM_WORLD, shape);
+    const Distribution dist(problem.rows, problem.cols, shape.rows, shape.cols);
+    const DataBlock<double> v(sparse_block<double>(problem, dist.block_rows(grid.row()),
+                                                   dist.block_cols(grid.col())));
+    const double scale = start_scale(problem);
+    auto w = random_w_rows<double>(dist.owned_w_rows(grid.row(), grid.col()), problem.rank, 11,
+                                   scale);
+    auto ht = random_ht_cols<double>(dist.owned_h_cols(grid.row(), grid.col()), problem.rank, 11,
+                                     scale);
+    const Factorization<double> result =
+        run_alternating_updates<double>(grid, dist, v, MatrixStatistics{}, std::move(w),
+                                        std::move(ht), masked_settings(Algorithm::kMu, 1.0, 6));
+    EXPECT_NEAR(result.heldout_divergence, expected_divergence, 1e-10 * expected_divergence);
+  }
+}
+
+TEST(MaskedUpdates, SparseKullbackLeiblerFloat32FollowsFloat64) {
+  const SyntheticProblem problem{37, 23, 4, 0.0, 7};
+  for (const GridShape shape : all_grid_shapes(world_size())) {
+    SCOPED_TRACE(shape.to_string());
+    const SolverSettings settings = masked_settings(Algorithm::kMu, 1.0, 10);
+    const MaskedRun single = run_sparse_masked<float>(shape, problem, 11, settings);
+    const MaskedRun twice = run_sparse_masked<double>(shape, problem, 11, settings);
+    EXPECT_LT(relative_difference(single.run.w, twice.run.w), 1e-3);
+    EXPECT_NEAR(single.run.objectives.back(), twice.run.objectives.back(),
+                1e-3 * twice.run.objectives.back());
   }
 }
 

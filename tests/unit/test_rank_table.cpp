@@ -1,50 +1,38 @@
-// The select-rank table: stability is blind to column order and scale and
-// drops for unrelated components; the rule picks the smallest k within one
+// The select-rank table: the matched cosine takes the best matching, the
+// stability is the mean over replicate pairs; the rule picks the smallest k within one
 // standard error of the best among the stable ks.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
+#include <vector>
 
 #include "gridnmf/selection/rank_table.hpp"
 
 namespace gridnmf::selection {
 namespace {
 
-LocalMatrix<double> matrix(std::int64_t rows, std::int64_t cols, double seed) {
-  LocalMatrix<double> w(rows, cols);
-  for (std::int64_t r = 0; r < rows; ++r)
-    for (std::int64_t c = 0; c < cols; ++c) w(r, c) = std::fabs(std::sin(seed * (r + 1) * (c + 2)));
-  return w;
+TEST(RankTable, MatchedCosineTakesTheBestOneToOneMatching) {
+  // Component i of one replicate is component order[i] of the other.
+  const std::int64_t k = 3;
+  const std::vector<double> cosines = {0.1, 0.2, 0.95,  //
+                                       0.9, 0.3, 0.1,   //
+                                       0.2, 0.8, 0.4};
+  EXPECT_NEAR(matched_cosine(cosines, k), (0.95 + 0.9 + 0.8) / 3.0, 1e-15);
+  // Greedy would take 0.9 for (0, 0) and leave (1, 1) at 0: the matching does better.
+  EXPECT_NEAR(matched_cosine({0.9, 0.8, 0.85, 0.0}, 2), (0.8 + 0.85) / 2.0, 1e-15);
 }
 
-TEST(RankTable, StabilityIgnoresColumnOrderAndScale) {
-  const LocalMatrix<double> a = matrix(30, 4, 1.3);
-  LocalMatrix<double> b(30, 4);
-  const int order[4] = {2, 0, 3, 1};
-  for (std::int64_t r = 0; r < 30; ++r)
-    for (int c = 0; c < 4; ++c) b(r, c) = 7.0 * (c + 1) * a(r, order[c]);
-  EXPECT_NEAR(matched_cosine_stability({&a, &b}), 1.0, 1e-12);
-  EXPECT_DOUBLE_EQ(matched_cosine_stability({&a}), 1.0);
-}
-
-TEST(RankTable, StabilityDropsForUnrelatedComponents) {
-  LocalMatrix<double> a(4, 2), b(4, 2);
-  a(0, 0) = a(1, 1) = 1.0;  // disjoint supports: cosine 0 whatever the matching
-  b(2, 0) = b(3, 1) = 1.0;
-  EXPECT_NEAR(matched_cosine_stability({&a, &b}), 0.0, 1e-15);
-  LocalMatrix<double> c = a;  // one pair the same, one pair disjoint: mean of 1, 0, 0
-  EXPECT_NEAR(matched_cosine_stability({&a, &b, &c}), 1.0 / 3.0, 1e-15);
-}
-
-TEST(RankTable, SummaryHasMeanSpreadAndStandardError) {
+TEST(RankTable, SummaryHasMeanSpreadStandardErrorAndPairwiseStability) {
   std::vector<SweepCell> cells;
-  for (int r = 0; r < 3; ++r) {
+  const std::vector<std::vector<double>> cosines = {{}, {0.9}, {0.6, 0.3}};
+  for (int r = 2; r >= 0; --r) {  // any order of cells
     SweepCell cell;
     cell.k = 2;
     cell.replicate = r;
     cell.train_error = 0.1 * (r + 1);
     cell.heldout_error = 1.0 + r;
-    cell.w = matrix(10, 2, 0.7);
+    cell.matched_cosines = cosines[r];
     cells.push_back(cell);
   }
   const std::vector<RankRow> rows = summarize(cells);
@@ -53,7 +41,11 @@ TEST(RankTable, SummaryHasMeanSpreadAndStandardError) {
   EXPECT_NEAR(rows[0].heldout_mean, 2.0, 1e-15);
   EXPECT_NEAR(rows[0].heldout_sd, 1.0, 1e-15);
   EXPECT_NEAR(rows[0].heldout_se, 1.0 / std::sqrt(3.0), 1e-15);
-  EXPECT_NEAR(rows[0].stability, 1.0, 1e-12);
+  EXPECT_NEAR(rows[0].stability, (0.9 + 0.6 + 0.3) / 3.0, 1e-15);
+  // One replicate: stable by definition; a cell without its pair is refused.
+  EXPECT_DOUBLE_EQ(summarize({cells[2]})[0].stability, 1.0);
+  cells[0].matched_cosines = {0.6};
+  EXPECT_THROW(summarize(cells), std::invalid_argument);
 }
 
 RankRow row(std::int64_t k, double mean, double se, double stability) {

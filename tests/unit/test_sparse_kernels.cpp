@@ -186,6 +186,94 @@ TEST(SparseProducts, EqualDenseLoopsForEveryPanelWidthAndPrecision) {
   }
 }
 
+// correct_unobserved against plain loops: lines of random length (some
+// empty), missing entries (-0.0) among held-out ones, every kind.
+template <typename T>
+void expect_correction_matches_loops(local::UnobservedCorrection kind, std::int64_t k,
+                                     double tolerance) {
+  std::mt19937_64 random(kind == local::UnobservedCorrection::kImputed ? 3 : 5);
+  std::uniform_real_distribution<double> uniform(0.1, 1.0);
+  const std::int64_t lines = 9, others = 13;
+  std::vector<std::int64_t> start{0};
+  std::vector<std::int32_t> index;
+  std::vector<T> values;
+  for (std::int64_t l = 0; l < lines; ++l) {
+    for (std::int32_t o = 0; o < others; ++o) {
+      if ((l * 5 + o * 3) % 4 != 0) continue;
+      index.push_back(o);
+      const int which = (l + o) % 3;  // missing, held-out zero, held-out nonzero
+      values.push_back(which == 0   ? -T(0)
+                       : which == 1 ? T(0)
+                                    : static_cast<T>(uniform(random)));
+    }
+    start.push_back(static_cast<std::int64_t>(index.size()));
+  }
+  std::vector<T> own(lines * k), other(others * k), numer(lines * k), denom(lines * k);
+  for (T& x : own) x = static_cast<T>(uniform(random));
+  for (T& x : other) x = static_cast<T>(uniform(random));
+  for (T& x : numer) x = static_cast<T>(10 * uniform(random));
+  for (T& x : denom) x = static_cast<T>(10 * uniform(random));
+  std::vector<double> ref_numer(numer.begin(), numer.end()), ref_denom(denom.begin(), denom.end());
+  local::UnobservedSums expected;
+  for (std::int64_t l = 0; l < lines; ++l) {
+    for (std::int64_t e = start[l]; e < start[l + 1]; ++e) {
+      const T* x = other.data() + index[e] * k;
+      double p = 0.0;
+      for (std::int64_t j = 0; j < k; ++j) p += double(own[l * k + j]) * double(x[j]);
+      const bool missing = std::signbit(values[e]);
+      const double v = missing ? 0.0 : double(values[e]);
+      const double y = std::max(p, double(local::beta_floor<T>()));
+      double a = 0.0, b = 0.0;
+      switch (kind) {
+        case local::UnobservedCorrection::kFrobeniusMu: a = -v; b = -p; break;
+        case local::UnobservedCorrection::kImputed: a = p - v; break;
+        case local::UnobservedCorrection::kKullbackLeibler: a = -v / y; b = -1.0; break;
+      }
+      for (std::int64_t j = 0; j < k; ++j) {
+        ref_numer[l * k + j] += a * x[j];
+        ref_denom[l * k + j] += b * x[j];
+      }
+      expected.squared_error += (v - p) * (v - p);
+      expected.model += p;
+      if (missing) continue;
+      expected.heldout_squared_error += (v - p) * (v - p);
+      const double log_term = v > 0 ? v * std::log(v / y) - v : 0.0;
+      expected.heldout_log_terms += log_term;
+      expected.heldout_divergence += log_term + y;
+    }
+  }
+  const local::UnobservedLines<T> list{lines, start.data(), index.data(), values.data()};
+  local::UnobservedSums got;
+  local::correct_unobserved(kind, list, own.data(), other.data(), k, numer.data(), denom.data(),
+                            &got);
+  for (std::size_t i = 0; i < numer.size(); ++i) {
+    EXPECT_NEAR(numer[i], ref_numer[i], tolerance * (1 + std::abs(ref_numer[i])));
+    EXPECT_NEAR(denom[i], ref_denom[i], tolerance * (1 + std::abs(ref_denom[i])));
+  }
+  EXPECT_NEAR(got.squared_error, expected.squared_error, tolerance * (1 + expected.squared_error));
+  EXPECT_NEAR(got.heldout_squared_error, expected.heldout_squared_error,
+              tolerance * (1 + expected.heldout_squared_error));
+  if (kind == local::UnobservedCorrection::kKullbackLeibler) {
+    EXPECT_NEAR(got.model, expected.model, tolerance * (1 + expected.model));
+    EXPECT_NEAR(got.heldout_log_terms, expected.heldout_log_terms,
+                tolerance * (1 + std::abs(expected.heldout_log_terms)));
+    EXPECT_NEAR(got.heldout_divergence, expected.heldout_divergence,
+                tolerance * (1 + expected.heldout_divergence));
+  }
+}
+
+TEST(SparseProducts, UnobservedCorrectionsEqualPlainLoops) {
+  for (const auto kind :
+       {local::UnobservedCorrection::kFrobeniusMu, local::UnobservedCorrection::kImputed,
+        local::UnobservedCorrection::kKullbackLeibler}) {
+    for (std::int64_t k : {1, 3, 8, 17}) {
+      SCOPED_TRACE("kind " + std::to_string(static_cast<int>(kind)) + " k " + std::to_string(k));
+      expect_correction_matches_loops<double>(kind, k, 1e-12);
+      expect_correction_matches_loops<float>(kind, k, 1e-4);
+    }
+  }
+}
+
 TEST(SparseProducts, PanelWidthFitsTheBudgetAndNeverExceedsTheBlock) {
   EXPECT_EQ(local::sparse_panel_columns(100, 10, 500, 50, 8), 10);
   // Dense enough rows: the cache budget decides.

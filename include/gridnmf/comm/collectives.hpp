@@ -42,6 +42,13 @@ void reduce_scatter_rows(MPI_Comm comm, const T* contributions,
                          const std::vector<std::int64_t>& piece_rows, std::int64_t row_width,
                          T* mine);
 
+// Concatenates every rank's `my_rows` rows of `row_width` on `root`, in rank
+// order (MPI_Gatherv; the counts are shared first). Returns them on root,
+// nothing elsewhere. Collective over `comm`.
+template <typename T>
+std::vector<T> gather_rows_to_root(MPI_Comm comm, const T* mine, std::int64_t my_rows,
+                                   std::int64_t row_width, int root = 0);
+
 // Converts an element count to the int MPI takes; throws Error past INT_MAX.
 int checked_count(std::int64_t count);
 

@@ -33,6 +33,8 @@ struct SelectRankOptions {
 
   // The path of the CSV beside the table: the table's path with .csv.
   std::string csv_path() const;
+  // The path of the picture beside the table: the table's path with .png.
+  std::string png_path() const;
 
   // The options that make two cells comparable, as text stored in every cell
   // file: a resumed or merged sweep refuses cells written with other ones.

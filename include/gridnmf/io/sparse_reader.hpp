@@ -23,6 +23,9 @@ struct SparseTarget {
   bool transpose = false;
   comm::InputOrder order;
   std::int64_t panel_cols = 0;  // columns per panel of the block (0: one panel)
+  // --missing nan: a stored NaN is a missing entry, kept as a stored -0.0
+  // (matrix/holdout_mask.hpp) instead of refused.
+  bool nan_is_missing = false;
 };
 
 // Nonzeros per rank with the target's order and in the input's own order,

@@ -49,19 +49,25 @@ struct MaskCounts {
 // as W^T V is.
 //
 // Two ways, chosen by the scheme:
-//  - kFrobeniusMu and kImputed never form P = W_i H_j. The full products are
-//    one GEMM (V^T W_i or V Ht_j; the missing entries are 0 in V) and the
-//    Gram terms (W_i^T W_i) Ht_j^T, and the unobserved entries are taken out
-//    again at a sampled product: p = W_i(r,:) . Ht_j(c,:) only there, so a
-//    half costs one GEMM + O((rows + cols) k^2) + O(unobserved k). The list
-//    of unobserved entries (by row and by column, 4 bytes each way, plus the
-//    row and column pointers; sparse blocks keep the V value too) is built
-//    once.
+//  - kFrobeniusMu and kImputed (dense or sparse) and kKullbackLeiblerMu on a
+//    sparse block never form P = W_i H_j. The full products are one GEMM
+//    (V^T W_i or V Ht_j; the missing entries are 0 in V), or the KL
+//    quotients at the stored entries (local/sparse_products.hpp), and the
+//    denominators the Gram terms (W_i^T W_i) Ht_j^T, or for KL the column
+//    sums of the factor in every row; then the unobserved entries are taken
+//    out again at a sampled product, p = W_i(r,:) . Ht_j(c,:) only there
+//    (correct_unobserved), so a half costs the products of unmasked MU +
+//    O((rows + cols) k^2) + O(unobserved k). The list of unobserved entries
+//    is built once, by row and by column, each with its V value (4 + sizeof(T)
+//    bytes per entry each way, plus the row and column pointers), so no
+//    iteration reads V outside its products.
 //    The training error comes from the same identity as the unmasked one,
 //    ||V||^2 - 2 <V, P> + <W_i^T W_i, H_j H_j^T> minus the unobserved terms;
-//    the held-out error is summed exactly at its entries.
-//  - kKullbackLeiblerMu needs V ./ P at every observed entry: P is formed
-//    with GEMM in tiles, scratch two tiles.
+//    the sparse KL loss is the sum over the observed nonzeros of
+//    v log(v / p) - v plus sum(W_i H_j) = (1^T W_i)(Ht_j^T 1) minus p at the
+//    unobserved entries; the held-out terms are summed exactly at their entries.
+//  - kKullbackLeiblerMu on a dense block needs V ./ P at every observed
+//    entry: P is formed with GEMM in tiles, scratch two tiles.
 template <typename T>
 class MaskedTerms {
  public:
@@ -71,9 +77,9 @@ class MaskedTerms {
               std::int64_t k, const std::vector<std::int64_t>& row_ids,
               const std::vector<std::int64_t>& col_ids, const HoldoutMask& holdout);
 
-  // A sparse block (kFrobeniusMu or kImputed only): the held-out nonzeros are
-  // those the mask hides; the held-out zeros are added by add_heldout_zeros,
-  // which must be called before the first half.
+  // A sparse block (any scheme; a stored -0.0 is a missing entry): the
+  // held-out nonzeros are those the mask hides; the held-out zeros are added
+  // by add_heldout_zeros, which must be called before the first half.
   MaskedTerms(MaskedScheme scheme, const SparseBlock<T>& v, std::int64_t k,
               const std::vector<std::int64_t>& row_ids, const std::vector<std::int64_t>& col_ids,
               const HoldoutMask& holdout);
@@ -110,13 +116,14 @@ class MaskedTerms {
   MaskedSums run(bool h_side, const T* w, const T* ht, T* numer, T* denom, bool with_sums);
   MaskedSums run_sampled(bool h_side, const T* w, const T* ht, T* numer, T* denom,
                          bool with_sums);
-  bool sampled() const { return scheme_ != MaskedScheme::kKullbackLeiblerMu; }
+  bool sampled() const { return sampled_; }
   bool stored_nonzero(std::int64_t r, std::int64_t c) const;
   void build_column_list();
   MaskedSums transform_tile(std::int64_t r0, std::int64_t c0, std::int64_t tr, std::int64_t tc,
                             bool with_sums);
 
   MaskedScheme scheme_;
+  bool sampled_;  // every scheme but dense KL: full products, then the unobserved entries out
   const T* v_;
   std::int64_t rows_, cols_, k_;
   HoldoutMask holdout_;
@@ -128,21 +135,19 @@ class MaskedTerms {
   // unobserved_cols_[unobserved_rows_[r] .. unobserved_rows_[r + 1])).
   std::vector<std::int64_t> unobserved_rows_;
   std::vector<std::int32_t> unobserved_cols_;
-  std::vector<T> unobserved_values_;  // sparse: V there; -0.0 marks a missing entry
+  std::vector<T> unobserved_values_;  // V there; -0.0 marks a missing entry
   // The same entries by column (CSC), walked by the H half.
   std::vector<std::int64_t> unobserved_col_start_;
   std::vector<std::int32_t> unobserved_row_index_;
   std::vector<T> unobserved_col_values_;
-  // Per-line scratch of the sampled correction: the other factor's rows
-  // (longest line x k), p, and the two coefficient vectors.
-  std::vector<T> line_rows_, line_p_, line_numer_, line_denom_;
   std::optional<CrossProducts<T>> dense_products_;  // dense sampled schemes
   const SparseBlock<T>* sparse_ = nullptr;
   std::vector<std::int64_t> heldout_per_row_;
   // Sparse, until add_heldout_zeros: the held-out nonzeros of each row.
   std::vector<std::vector<std::pair<std::int32_t, T>>> pending_;
   double block_sum_of_squares_ = 0.0;  // ||V_ij||^2, missing entries 0
-  std::vector<T> gram_;                // k x k
+  std::vector<T> gram_, gram_other_;   // k x k, W_i^T W_i and H_j H_j^T
+  std::vector<T> column_sum_, other_sum_;  // k: the factors' column sums (sparse KL)
   MaskCounts counts_;
 };
 

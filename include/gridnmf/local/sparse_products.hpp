@@ -53,4 +53,41 @@ template <typename T>
 void kl_numerator_w_side(const SparseBlock<T>& a, const T* w, const T* ht, std::int64_t k,
                          T* numer, SampledSums* sums);
 
+// The unobserved entries of a masked block (missing or held out) listed
+// along the lines of one half: line l's entries are [start[l], start[l + 1])
+// of `index` (the other factor's row) and `values` (V there; -0.0 marks a
+// missing entry, whose V counts as 0).
+template <typename T>
+struct UnobservedLines {
+  std::int64_t lines = 0;
+  const std::int64_t* start = nullptr;
+  const std::int32_t* index = nullptr;
+  const T* values = nullptr;
+};
+
+// What a masked half takes out again at the unobserved entries, from the
+// sampled product p = own[l] . other[index] (y = max(p, floor)):
+//   kFrobeniusMu: numer[l] -= v other[index], denom[l] -= p other[index]
+//   kImputed:     numer[l] += (p - v) other[index]        (denom untouched)
+//   kKullbackLeibler: numer[l] -= (v / y) other[index], denom[l] -= other[index]
+enum class UnobservedCorrection { kFrobeniusMu, kImputed, kKullbackLeibler };
+
+// Sums over the unobserved entries (missing ones count only in `model` and
+// `squared_error`, where their V is 0).
+struct UnobservedSums {
+  double squared_error = 0.0;          // sum (v - p)^2
+  double heldout_squared_error = 0.0;  // the same over the held-out entries
+  double model = 0.0;                  // sum p
+  double heldout_log_terms = 0.0;      // held out: sum v log(v / y) - v (0 log 0 = 0)
+  double heldout_divergence = 0.0;     // held out: sum d_KL(v | y)
+};
+
+// One pass over the list, O(entries k), no scratch: numer and denom are
+// (lines x k), own is (lines x k), other the factor the indices point into.
+// `sums` may be null.
+template <typename T>
+void correct_unobserved(UnobservedCorrection kind, const UnobservedLines<T>& list, const T* own,
+                        const T* other, std::int64_t k, T* numer, T* denom,
+                        UnobservedSums* sums);
+
 }  // namespace gridnmf::local

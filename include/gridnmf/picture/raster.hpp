@@ -29,7 +29,7 @@ Rgb ink(double t);
 // (principal components) scaled to the largest magnitude.
 Rgb diverging(double t);
 
-// Draws `text` (digits, '.', '-', ' ' and the letters of "MAX")
+// Draws `text` (digits, letters in capitals, space and . - + = ( ) : , /)
 // with its top-left corner at (x, y); each font pixel is `size` x `size`.
 // Returns the width drawn.
 std::int64_t draw_text(Raster& raster, std::int64_t x, std::int64_t y, const std::string& text,

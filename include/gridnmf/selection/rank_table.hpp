@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "gridnmf/matrix/local_matrix.hpp"
 
 namespace gridnmf::selection {
 
@@ -16,7 +15,10 @@ struct SweepCell {
   double heldout_error = 0.0;  // relative error on the held-out entries
   double objective = 0.0;
   int iterations = 0;
-  LocalMatrix<double> w;  // m x k, the input's row order
+  // Mean matched cosine between this replicate's components and those of
+  // each earlier replicate 0 .. replicate - 1 of the same k (matched_cosine),
+  // so the stability of a k needs no W at table time.
+  std::vector<double> matched_cosines;
 };
 
 // The summary of one k over its replicates.
@@ -29,15 +31,16 @@ struct RankRow {
   double stability = 1.0;   // mean matched cosine similarity (1 with one replicate)
 };
 
-// Stability of the components over replicates: for every pair of replicates,
-// the columns of the two W (scaled to unit length) are matched one to one by
-// the Hungarian method to maximise the summed cosine similarity; the result
-// is the mean matched cosine over all columns and pairs, in [0, 1]. 1 with
-// fewer than two replicates. Local, no MPI.
-double matched_cosine_stability(const std::vector<const LocalMatrix<double>*>& ws);
+// The mean cosine of the best one-to-one matching of two replicates' k
+// components (the Hungarian method on the k x k cosine similarities,
+// cosines[i * k + j] between component i of one and j of the other, as
+// comm::column_cosines gives them). Local, no MPI.
+double matched_cosine(const std::vector<double>& cosines, std::int64_t k);
 
 // The rows of the table, one per k (ascending), from the cells of that k.
-// Every k needs at least one cell.
+// Every k needs at least one cell. The stability of a k is the mean of the
+// cells' matched cosines over all pairs of its replicates, in [0, 1] (1 with
+// one replicate); throws std::invalid_argument when a cell lacks a pair.
 std::vector<RankRow> summarize(const std::vector<SweepCell>& cells);
 
 // The recommended k and the rule that chose it, in one printable line:
