@@ -120,11 +120,12 @@ def time_to_target(result, target):
     with h5py.File(result) as f:
         objective = f["history/objective"][:]
         seconds = f["history/seconds"][:]
+        iterations = f["history/iteration"][:]
     reached = np.nonzero(objective <= target)[0]
     if len(reached) == 0:
-        return None, len(objective), float(objective[-1])
+        return None, int(iterations[-1]), float(objective[-1])
     first = reached[0]
-    return float(seconds[first]), int(first + 1), float(objective[first])
+    return float(seconds[first]), int(iterations[first]), float(objective[first])
 
 
 def compare(args, name, matrix, v, k, sklearn_options, gridnmf_options, objective_of):
