@@ -66,6 +66,8 @@ Factorization<T> run_alternating_updates(const ProcessGrid& grid, const Distribu
     // A checkpoint already at --max-iter: its iterate is the result.
     Factorization<T> result;
     result.restore(control.resume->history);
+    // The history may end before it where objectives are evaluated on a schedule.
+    result.iterations = control.resume->iterations;
     result.w_own = std::move(w_own);
     result.ht_own = std::move(ht_own);
     return result;

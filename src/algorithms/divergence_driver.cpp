@@ -145,9 +145,9 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
     // The record of a last iteration outside the schedule is one the
     // uninterrupted run does not have.
     std::vector<IterationRecord> history = control.resume->history;
+    if (!history.empty()) seconds_before = history.back().seconds;
     while (!history.empty() && !schedule.scheduled(history.back().iteration)) history.pop_back();
     result.restore(history);
-    if (!result.history.empty()) seconds_before = result.history.back().seconds;
   }
   const double v_norm = std::sqrt(v_stats.sum_of_squares);
   const double start = MPI_Wtime();
@@ -200,8 +200,7 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
                              0.5 * pen_w.l2 * scalars[kSquaresW] + pen_h.l1 * scalars[kSumH] +
                              0.5 * pen_h.l2 * scalars[kSquaresH];
     // Unevaluated iterates still show a non-finite W or H in their sums.
-    if (!std::isfinite(evaluate ? objective
-                                : scalars[kSquaresW] + scalars[kSquaresH])) {
+    if (!std::isfinite(evaluate ? objective : scalars[kSquaresW] + scalars[kSquaresH])) {
       throw Error((iteration == first_iteration && !control.resume
                        ? std::string("the starting point")
                                   : "iteration " + std::to_string(iteration - 1)) +
@@ -235,6 +234,7 @@ Factorization<T> run_divergence_updates(const ProcessGrid& grid, const Distribut
       }
       if (stop) {
         result.stop_reason = *stop;
+        result.iterations = iteration - 1;  // the iterate returned, recorded above
         break;
       }
     }

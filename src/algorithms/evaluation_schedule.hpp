@@ -11,9 +11,9 @@ namespace gridnmf {
 // its tolerance); the tolerance compares scheduled evaluations only. Also
 // evaluated, to end every run on a recorded iterate: the start, the last
 // iteration and the one after a stop vote (time limit or signal). The
-// decision depends on the iteration number and the stopping rule only, not
-// on what is printed, so every rank, a quiet run and a resumed run take the
-// same one.
+// decision depends on the iteration number, the stopping rule and stop votes
+// (which end the run), not on what is printed, so every rank, a quiet run
+// and a resumed run take the same one.
 class EvaluationSchedule {
  public:
   static constexpr int kInterval = 10;

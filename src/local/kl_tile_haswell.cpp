@@ -1,6 +1,8 @@
 // The Kullback-Leibler tile step for x86-64 cores with AVX2 and FMA, called
 // only where the CPU has both (see kl_tile.cpp). Headers first, then the
 // target pragma, so inline code shared with other objects stays baseline.
+// max(floor, y) in that order: the instruction returns its second operand
+// when one is NaN, so a NaN of W H passes through as std::max(y, floor) does.
 #include <immintrin.h>
 
 #include <algorithm>
@@ -87,7 +89,7 @@ void kl_quotient_row(const double* v, double* y, std::int64_t n) {
   const __m256d floor = _mm256_set1_pd(beta_floor<double>());
   std::int64_t c = 0;
   for (; c + 4 <= n; c += 4) {
-    const __m256d floored = _mm256_max_pd(_mm256_loadu_pd(y + c), floor);
+    const __m256d floored = _mm256_max_pd(floor, _mm256_loadu_pd(y + c));
     _mm256_storeu_pd(y + c, _mm256_div_pd(_mm256_loadu_pd(v + c), floored));
   }
   add_tail<double>(v, y, c, n, nullptr);
@@ -97,7 +99,7 @@ void kl_quotient_row(const float* v, float* y, std::int64_t n) {
   const __m256 floor = _mm256_set1_ps(beta_floor<float>());
   std::int64_t c = 0;
   for (; c + 8 <= n; c += 8) {
-    const __m256 floored = _mm256_max_ps(_mm256_loadu_ps(y + c), floor);
+    const __m256 floored = _mm256_max_ps(floor, _mm256_loadu_ps(y + c));
     _mm256_storeu_ps(y + c, _mm256_div_ps(_mm256_loadu_ps(v + c), floored));
   }
   add_tail<float>(v, y, c, n, nullptr);
@@ -112,7 +114,7 @@ BlockSums kl_quotient_row_with_sums(const double* v, double* y, std::int64_t n) 
   for (; c + 4 <= n; c += 4) {
     const __m256d vv = _mm256_loadu_pd(v + c);
     const __m256d wh = _mm256_loadu_pd(y + c);
-    const __m256d floored = _mm256_max_pd(wh, floor);
+    const __m256d floored = _mm256_max_pd(floor, wh);
     const __m256d ratio = _mm256_div_pd(vv, floored);
     const __m256d positive = _mm256_cmp_pd(vv, zero, _CMP_GT_OQ);
     add_terms(vv, wh, floored, log4(_mm256_blendv_pd(one, ratio, positive)), squared, divergence);
@@ -132,7 +134,7 @@ BlockSums kl_quotient_row_with_sums(const float* v, float* y, std::int64_t n) {
   for (; c + 8 <= n; c += 8) {
     const __m256 vv = _mm256_loadu_ps(v + c);
     const __m256 wh = _mm256_loadu_ps(y + c);
-    const __m256 floored = _mm256_max_ps(wh, floor);
+    const __m256 floored = _mm256_max_ps(floor, wh);
     const __m256 ratio = _mm256_div_ps(vv, floored);
     const __m256 positive = _mm256_cmp_ps(vv, zero, _CMP_GT_OQ);
     const __m256 log_ratio = log8(_mm256_blendv_ps(one, ratio, positive));

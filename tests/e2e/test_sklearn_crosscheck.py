@@ -78,8 +78,8 @@ class SklearnCrossCheck(unittest.TestCase):
             return f["history/objective"][...], f.attrs["objective"]
 
     def test_mu_follows_sklearn_mu(self):
-        # A quiet KL run on dense input evaluates iteration 1, every tenth and
-        # the last; the Frobenius loss every iteration.
+        # KL on dense input evaluates iteration 1, every tenth and the last
+        # (whatever is printed); the Frobenius loss every iteration.
         recorded = {"frobenius": np.arange(1, 51), "kl": np.array([1, 10, 20, 30, 40, 50])}
         for loss, beta_loss in (("frobenius", "frobenius"), ("kl", "kullback-leibler")):
             expected = sklearn_mu_objectives(self.v, self.w0, self.h0, beta_loss, 50)

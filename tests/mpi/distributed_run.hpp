@@ -20,6 +20,7 @@ struct WholeRun {
   std::vector<double> objectives;  // objective after each evaluated iteration
   StopReason stop = StopReason::kMaxIterations;
   std::vector<int> iterations;  // which iterations those are
+  int final_iteration = 0;      // the iteration of the returned iterate
 };
 
 // Settings that run exactly `iterations` iterations of `algorithm`.
@@ -60,6 +61,7 @@ WholeRun run_distributed(MPI_Comm comm, GridShape shape, const SyntheticProblem&
     run.objectives.push_back(record.objective);
     run.iterations.push_back(record.iteration);
   }
+  run.final_iteration = result.iterations;
   return run;
 }
 

@@ -282,6 +282,7 @@ TEST(StoppingRules, DivergenceTimeLimitEndsOnAnEvaluatedIterate) {
                                                settings);
   EXPECT_EQ(got.stop, StopReason::kTimeLimit);
   ASSERT_FALSE(got.iterations.empty());
+  EXPECT_EQ(got.iterations.back(), got.final_iteration);  // the returned iterate is recorded
   int last[2] = {got.iterations.back(), -got.iterations.back()};
   MPI_Allreduce(MPI_IN_PLACE, last, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   EXPECT_EQ(last[0], -last[1]);

@@ -32,7 +32,7 @@ class ConvergenceMonitor {
     initial_pg_ = initial_pg;
   }
 
-  // Called after every evaluated iteration with the objective of the new
+  // Called after every scheduled evaluation with the objective of the new
   // iterate, whether any rank is past the time limit, and the projected-gradient
   // norm of the previous iterate (ignored unless pg_tolerance is set). A driver
   // that evaluates only every few iterations passes how many iterations lie

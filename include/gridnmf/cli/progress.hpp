@@ -37,8 +37,8 @@ class ProgressPrinter {
 
   void message(const std::string& text) const;
   // Called after every recorded iteration; prints every `every`-th (and the
-  // first), or where records skip iterations the first record past each
-  // with the relative change of the objective next to --tol and, for KL, the
+  // first), or where records skip iterations the first record at or past
+  // each multiple of `every`, with the relative change of the objective next to --tol and, for KL, the
   // objective per nonzero and the explained deviance.
   void iteration(const IterationRecord& record) const;
   // Iterations, relative error, loop time, GFLOP/s of the counted GEMM work.
