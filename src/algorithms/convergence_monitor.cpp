@@ -32,10 +32,8 @@ std::optional<StopReason> ConvergenceMonitor::after_iteration(int iteration, dou
   } else if (rule_.pg_tolerance > 0 && iteration > 1 &&
              previous_pg_norm <= rule_.pg_tolerance * initial_pg_) {
     stop = StopReason::kProjectedGradient;
-  } else if (past_time_limit) {
-    stop = StopReason::kTimeLimit;
-  } else if (iteration >= rule_.max_iterations) {
-    stop = StopReason::kMaxIterations;
+  } else {
+    stop = limits_reached(iteration, past_time_limit);
   }
   previous_objective_ = objective;
   return stop;
